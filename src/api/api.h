@@ -1,0 +1,58 @@
+/* api.h - the application: its context, the route table, and the identity of
+ * the caller.  Handlers live one file per resource (api_*.c) and register
+ * their routes in api_routes(). */
+#ifndef YOUYUE_API_H
+#define YOUYUE_API_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/auth.h"
+#include "http/http.h"
+#include "http/router.h"
+#include "http/throttle.h"
+#include "store/db.h"
+
+struct app {
+    struct db *db;
+    struct router router;
+    struct throttle *login_by_login; /* failed logins per login name */
+    struct throttle *login_by_addr;  /* failed logins per client address */
+    struct throttle *anon_writes;    /* writes without a login, per client address */
+    unsigned anon_rate;              /* per minute, 0 = off */
+    int64_t session_ttl;             /* seconds */
+    int64_t token_ttl;               /* seconds */
+};
+
+enum auth_via { AUTH_NONE, AUTH_SESSION, AUTH_BEARER };
+
+/* Who is calling; req->user points at one (request arena). */
+struct caller {
+    enum auth_via via;
+    struct user user; /* valid when via != AUTH_NONE */
+    const char *session_hash;
+    const char *csrf;
+};
+
+/* Sets up the app on an open database: route table, throttles.  Returns
+ * non-zero on failure.  app_release frees what app_init made (not the db). */
+int app_init(struct app *app, struct db *db, unsigned anon_rate);
+void app_release(struct app *app);
+
+/* The before-routing hook (identity, CSRF, anonymous rate) and the error
+ * renderer the server calls. */
+enum yy_err api_before(struct request *req);
+void api_render_error(struct request *req, struct response *res, const struct yy_error *err,
+                      const char *allow);
+
+/* The caller of this request (never NULL after api_before). */
+const struct caller *api_caller(const struct request *req);
+struct app *api_app(const struct request *req);
+/* YY_UNAUTHORIZED unless logged in; YY_FORBIDDEN unless the caller holds role. */
+enum yy_err api_require_role(struct request *req, enum role r);
+
+/* Route registration, one per resource file. */
+enum yy_err api_session_routes(struct router *r);
+enum yy_err api_registry_routes(struct router *r);
+
+#endif

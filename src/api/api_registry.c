@@ -1,0 +1,510 @@
+/* api_registry.c - the network (DOMAIN.md §2): regions, stations, deputies,
+ * handling units.  Reads are public; upkeep is for admin.  Deputies' phone
+ * numbers and home coordinates are shown only to admin and to the deputy. */
+#include <math.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/jsonio.h"
+#include "core/timeutil.h"
+#include "domain/geo.h"
+#include "store/store.h"
+
+/* Store errors carry their own message; copy into the request's error. */
+#define STORE(call)                                                                               \
+    do {                                                                                          \
+        enum yy_err rc_ = (call);                                                                 \
+        if (rc_ != YY_OK)                                                                         \
+            return rc_;                                                                           \
+    } while (0)
+
+static json_t *id_or_null(int64_t id)
+{
+    return id ? json_integer(id) : json_null();
+}
+
+/* ---- regions --------------------------------------------------------------- */
+
+static enum yy_err get_regions(struct request *req, struct response *res)
+{
+    struct region *rs;
+    size_t n;
+    STORE(store_regions_all(api_app(req)->db, req->arena, &rs, &n, &req->err));
+    json_t **nodes = arena_calloc(req->arena, n ? n : 1, sizeof(json_t *));
+    for (size_t i = 0; i < n; i++)
+        nodes[i] = json_pack("{s:I, s:s, s:s, s:o, s:[]}", "id", (json_int_t)rs[i].id, "kind",
+                             region_kind_name(rs[i].kind), "name", rs[i].name, "parent_id",
+                             id_or_null(rs[i].parent_id), "children");
+    json_t *roots = json_array();
+    /* parents come before children (ids grow), so one pass links them */
+    for (size_t i = 0; i < n; i++) {
+        json_t *parent = NULL;
+        for (size_t j = 0; rs[i].parent_id && j < n; j++)
+            if (rs[j].id == rs[i].parent_id)
+                parent = nodes[j];
+        if (parent)
+            json_array_append_new(json_object_get(parent, "children"), nodes[i]);
+        else
+            json_array_append_new(roots, nodes[i]);
+    }
+    return api_reply(res, 200, json_pack("{s:o}", "items", roots));
+}
+
+/* ---- stations -------------------------------------------------------------- */
+
+static json_t *station_json(const struct station *s)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:o, s:s, s:f, s:f, s:s, s:s}", "id",
+                     (json_int_t)s->id, "kind", station_kind_name(s->kind), "kind_label",
+                     station_kind_label_zh(s->kind), "name", s->name, "street_id",
+                     (json_int_t)s->street_id, "community_id", id_or_null(s->community_id),
+                     "address", s->address, "lat", s->lat, "lon", s->lon, "opening_hours",
+                     s->opening_hours, "reception_rule", s->reception_rule);
+}
+
+static bool caller_sees_private(const struct request *req, int64_t deputy_id)
+{
+    const struct caller *c = api_caller(req);
+    if (c->via == AUTH_NONE)
+        return false;
+    return user_has_role(&c->user, ROLE_ADMIN) ||
+           user_has_scoped_role(&c->user, ROLE_DEPUTY, deputy_id);
+}
+
+static json_t *deputy_json(const struct request *req, const struct deputy *d)
+{
+    json_t *levels = json_array();
+    for (unsigned bit = LEVEL_NATIONAL; bit <= LEVEL_DISTRICT; bit <<= 1)
+        if (d->levels & bit)
+            json_array_append_new(levels, json_string(deputy_level_name((enum deputy_level)bit)));
+    json_t *stations = json_array();
+    for (size_t i = 0; i < d->n_station_ids; i++)
+        json_array_append_new(stations, json_integer(d->station_ids[i]));
+    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:o}", "id", (json_int_t)d->id, "name", d->name,
+                          "levels", levels, "sector", d->sector ? d->sector : "", "station_ids",
+                          stations);
+    if (caller_sees_private(req, d->id)) {
+        json_object_set_new(o, "phone", d->phone ? json_string(d->phone) : json_null());
+        json_object_set_new(o, "lat", d->has_location ? json_real(d->lat) : json_null());
+        json_object_set_new(o, "lon", d->has_location ? json_real(d->lon) : json_null());
+    }
+    return o;
+}
+
+/* near=LAT,LON */
+static enum yy_err query_near(struct request *req, bool *present, double *lat, double *lon)
+{
+    const char *v = kvlist_get(&req->query, "near");
+    *present = v && *v;
+    if (!*present)
+        return YY_OK;
+    const char *comma = strchr(v, ',');
+    if (!comma || !parse_double(comma + 1, lon))
+        goto bad;
+    char *first = arena_strndup(req->arena, v, (size_t)(comma - v));
+    if (!parse_double(first, lat) || !geo_valid(*lat, *lon))
+        goto bad;
+    return YY_OK;
+bad:
+    return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter",
+                   "near 须为“纬度,经度”,例如 30.58,114.27", "near");
+}
+
+static enum yy_err get_stations(struct request *req, struct response *res)
+{
+    struct page pg;
+    struct station_filter f = {0};
+    bool has_street, near;
+    double lat = 0, lon = 0;
+    STORE(api_page(req, &pg));
+    STORE(query_int(req, "street", 1, INT64_MAX, &f.street_id, &has_street));
+    const char *kind = kvlist_get(&req->query, "kind");
+    if (kind && *kind) {
+        if (!station_kind_from_name(kind, &f.kind))
+            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter", "站点类型不正确",
+                           "kind");
+        f.by_kind = true;
+    }
+    STORE(query_near(req, &near, &lat, &lon));
+
+    struct station *items;
+    size_t n;
+    json_t *arr = json_array();
+    const char *next = NULL;
+    if (near) {
+        /* All matches sorted by distance; the cursor is an offset. */
+        STORE(store_stations_list(api_app(req)->db, req->arena, &f, &items, &n, &req->err));
+        geo_sort_by_distance(items, n, lat, lon);
+        size_t from = pg.after < 0 || (uint64_t)pg.after > n ? n : (size_t)pg.after;
+        size_t to = from + pg.limit < n ? from + pg.limit : n;
+        for (size_t i = from; i < to; i++) {
+            json_t *o = station_json(&items[i]);
+            json_object_set_new(
+                o, "distance_m",
+                json_integer((json_int_t)lround(geo_distance_m(lat, lon, items[i].lat,
+                                                               items[i].lon))));
+            json_array_append_new(arr, o);
+        }
+        if (to < n)
+            next = api_cursor(req, (int64_t)to);
+    } else {
+        f.after_id = pg.after;
+        f.limit = pg.limit + 1;
+        STORE(store_stations_list(api_app(req)->db, req->arena, &f, &items, &n, &req->err));
+        size_t shown = n > pg.limit ? pg.limit : n;
+        for (size_t i = 0; i < shown; i++)
+            json_array_append_new(arr, station_json(&items[i]));
+        if (n > pg.limit)
+            next = api_cursor(req, items[shown - 1].id);
+    }
+    return api_reply(res, 200, api_list(arr, next));
+}
+
+static enum yy_err get_station(struct request *req, struct response *res)
+{
+    int64_t id;
+    struct station s;
+    STORE(path_id(req, &id));
+    struct app *app = api_app(req);
+    STORE(store_station_get(app->db, req->arena, id, &s, &req->err));
+    struct deputy_filter f = {.station_id = id};
+    struct deputy *ds;
+    size_t n;
+    STORE(store_deputies_list(app->db, req->arena, &f, &ds, &n, &req->err));
+    json_t *o = station_json(&s);
+    json_t *deps = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(deps, deputy_json(req, &ds[i]));
+    json_object_set_new(o, "deputies", deps);
+    int64_t start, end;
+    if (reception_next(s.reception_rule, time_now(), &start, &end))
+        json_object_set_new(o, "next_reception_day",
+                            json_pack("{s:o, s:o}", "starts_at", json_time(start), "ends_at",
+                                      json_time(end)));
+    else
+        json_object_set_new(o, "next_reception_day", json_null());
+    return api_reply(res, 200, o);
+}
+
+/* Reads station fields present in body over *s (all required when creating). */
+static enum yy_err station_from_json(struct request *req, json_t *body, bool create,
+                                     struct station *s)
+{
+    static const char *const fields[] = {"kind",    "name",          "street_id",
+                                         "community_id", "address", "lat",
+                                         "lon",     "opening_hours", "reception_rule",
+                                         NULL};
+    enum yy_err rc = json_only_fields(body, fields, &req->err);
+    const char *kind = NULL;
+    bool present;
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "kind", create, 32, false, &kind, &present);
+    if (rc == YY_OK && kind && !station_kind_from_name(kind, &s->kind))
+        rc = yy_fail(&req->err, YY_BAD_INPUT, "invalid_kind",
+                     "站点类型须为 work_office、reception_room、central_station、"
+                     "building_station 或 park_home",
+                     "kind");
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "name", create, REGISTRY_NAME_MAX, false, &s->name, NULL);
+    if (rc == YY_OK)
+        rc = json_get_int(req, body, "street_id", create, 1, INT64_MAX, &s->street_id, NULL);
+    if (rc == YY_OK) {
+        rc = json_get_int(req, body, "community_id", false, 1, INT64_MAX, &s->community_id,
+                          &present);
+        if (rc == YY_OK && !present && json_object_get(body, "community_id"))
+            s->community_id = 0; /* explicit null clears it */
+    }
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "address", false, REGISTRY_TEXT_MAX, false, &s->address,
+                           NULL);
+    if (rc == YY_OK)
+        rc = json_get_double(req, body, "lat", create, &s->lat, NULL);
+    if (rc == YY_OK)
+        rc = json_get_double(req, body, "lon", create, &s->lon, NULL);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "opening_hours", false, REGISTRY_NAME_MAX, false,
+                           &s->opening_hours, NULL);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "reception_rule", false, REGISTRY_NAME_MAX, false,
+                           &s->reception_rule, NULL);
+    if (rc == YY_OK)
+        rc = station_validate(s, &req->err);
+    return rc;
+}
+
+static enum yy_err post_station(struct request *req, struct response *res)
+{
+    STORE(api_require_role(req, ROLE_ADMIN));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    struct station s = {.address = "", .opening_hours = "", .reception_rule = ""};
+    enum yy_err rc = station_from_json(req, body, true, &s);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    STORE(store_station_add(api_app(req)->db, &s, &req->err));
+    return api_reply(res, 201, station_json(&s));
+}
+
+static enum yy_err patch_station(struct request *req, struct response *res)
+{
+    STORE(api_require_role(req, ROLE_ADMIN));
+    int64_t id;
+    struct station s;
+    STORE(path_id(req, &id));
+    STORE(store_station_get(api_app(req)->db, req->arena, id, &s, &req->err));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    enum yy_err rc = station_from_json(req, body, false, &s);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    STORE(store_station_update(api_app(req)->db, &s, &req->err));
+    return api_reply(res, 200, station_json(&s));
+}
+
+/* ---- deputies -------------------------------------------------------------- */
+
+static enum yy_err get_deputies(struct request *req, struct response *res)
+{
+    struct page pg;
+    struct deputy_filter f = {0};
+    STORE(api_page(req, &pg));
+    STORE(query_int(req, "station", 1, INT64_MAX, &f.station_id, NULL));
+    const char *level = kvlist_get(&req->query, "level");
+    if (level && *level) {
+        enum deputy_level l;
+        if (!deputy_level_from_name(level, &l))
+            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter",
+                           "level 须为 national、provincial、municipal 或 district", "level");
+        f.level = (unsigned)l;
+    }
+    f.after_id = pg.after;
+    f.limit = pg.limit + 1;
+    struct deputy *ds;
+    size_t n;
+    STORE(store_deputies_list(api_app(req)->db, req->arena, &f, &ds, &n, &req->err));
+    size_t shown = n > pg.limit ? pg.limit : n;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < shown; i++)
+        json_array_append_new(arr, deputy_json(req, &ds[i]));
+    return api_reply(res, 200,
+                     api_list(arr, n > pg.limit ? api_cursor(req, ds[shown - 1].id) : NULL));
+}
+
+static enum yy_err get_deputy(struct request *req, struct response *res)
+{
+    int64_t id;
+    struct deputy d;
+    STORE(path_id(req, &id));
+    STORE(store_deputy_get(api_app(req)->db, req->arena, id, &d, &req->err));
+    return api_reply(res, 200, deputy_json(req, &d));
+}
+
+static enum yy_err deputy_from_json(struct request *req, json_t *body, bool create,
+                                    struct deputy *d)
+{
+    static const char *const fields[] = {"name", "levels", "sector",      "phone",
+                                         "lat",  "lon",    "station_ids", NULL};
+    enum yy_err rc = json_only_fields(body, fields, &req->err);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "name", create, REGISTRY_NAME_MAX, false, &d->name, NULL);
+    json_t *levels = json_object_get(body, "levels");
+    if (rc == YY_OK && (levels || create)) {
+        if (!json_is_array(levels) || json_array_size(levels) == 0)
+            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_levels",
+                           "levels 须为非空列表,取值 national、provincial、municipal、district",
+                           "levels");
+        d->levels = 0;
+        size_t i;
+        json_t *v;
+        json_array_foreach(levels, i, v) {
+            enum deputy_level l;
+            if (!json_is_string(v) || !deputy_level_from_name(json_string_value(v), &l))
+                return yy_fail(&req->err, YY_BAD_INPUT, "invalid_levels",
+                               "levels 的取值须为 national、provincial、municipal、district",
+                               "levels");
+            d->levels |= (unsigned)l;
+        }
+    }
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "sector", false, REGISTRY_NAME_MAX, false, &d->sector,
+                           NULL);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "phone", false, 20, false, &d->phone, NULL);
+    bool has_lat = false, has_lon = false;
+    if (rc == YY_OK)
+        rc = json_get_double(req, body, "lat", false, &d->lat, &has_lat);
+    if (rc == YY_OK)
+        rc = json_get_double(req, body, "lon", false, &d->lon, &has_lon);
+    if (rc == YY_OK && has_lat != has_lon)
+        return yy_fail(&req->err, YY_BAD_INPUT, "missing_field", "经度和纬度须同时填写",
+                       has_lat ? "lon" : "lat");
+    if (has_lat)
+        d->has_location = true;
+    json_t *sids = json_object_get(body, "station_ids");
+    if (rc == YY_OK && sids && !json_is_null(sids)) {
+        if (!json_is_array(sids) || json_array_size(sids) > 16)
+            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_type",
+                           "station_ids 须为站点编号列表(最多16个)", "station_ids");
+        d->n_station_ids = json_array_size(sids);
+        d->station_ids = arena_calloc(req->arena, d->n_station_ids + 1, sizeof(int64_t));
+        size_t i;
+        json_t *v;
+        json_array_foreach(sids, i, v) {
+            if (!json_is_integer(v) || json_integer_value(v) <= 0)
+                return yy_fail(&req->err, YY_BAD_INPUT, "invalid_type",
+                               "station_ids 须为站点编号列表", "station_ids");
+            d->station_ids[i] = json_integer_value(v);
+        }
+    } else if (rc == YY_OK && has_lat && !create) {
+        d->n_station_ids = 0; /* a new location without stations: place again */
+    }
+    if (rc == YY_OK && create && !d->n_station_ids && !d->has_location)
+        return yy_fail(&req->err, YY_BAD_INPUT, "missing_field",
+                       "须指定所在站点(station_ids),或提供经纬度以就近编入", "station_ids");
+    if (rc == YY_OK)
+        rc = deputy_validate(d, &req->err);
+    return rc;
+}
+
+static enum yy_err post_deputy(struct request *req, struct response *res)
+{
+    STORE(api_require_role(req, ROLE_ADMIN));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    struct deputy d = {.sector = ""};
+    enum yy_err rc = deputy_from_json(req, body, true, &d);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    STORE(store_deputy_add(api_app(req)->db, req->arena, &d, &req->err));
+    return api_reply(res, 201, deputy_json(req, &d));
+}
+
+static enum yy_err patch_deputy(struct request *req, struct response *res)
+{
+    STORE(api_require_role(req, ROLE_ADMIN));
+    int64_t id;
+    struct deputy d;
+    STORE(path_id(req, &id));
+    STORE(store_deputy_get(api_app(req)->db, req->arena, id, &d, &req->err));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    enum yy_err rc = deputy_from_json(req, body, false, &d);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    STORE(store_deputy_update(api_app(req)->db, req->arena, &d, &req->err));
+    return api_reply(res, 200, deputy_json(req, &d));
+}
+
+/* ---- units ----------------------------------------------------------------- */
+
+static json_t *unit_json(const struct unit *u)
+{
+    return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->id, "name", u->name, "kind",
+                     unit_kind_name(u->kind));
+}
+
+static enum yy_err get_units(struct request *req, struct response *res)
+{
+    struct page pg;
+    STORE(api_page(req, &pg));
+    struct unit *us;
+    size_t n;
+    STORE(store_units_list(api_app(req)->db, req->arena, pg.after, pg.limit + 1, &us, &n,
+                           &req->err));
+    size_t shown = n > pg.limit ? pg.limit : n;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < shown; i++)
+        json_array_append_new(arr, unit_json(&us[i]));
+    return api_reply(res, 200,
+                     api_list(arr, n > pg.limit ? api_cursor(req, us[shown - 1].id) : NULL));
+}
+
+static enum yy_err get_unit(struct request *req, struct response *res)
+{
+    int64_t id;
+    struct unit u;
+    STORE(path_id(req, &id));
+    STORE(store_unit_get(api_app(req)->db, req->arena, id, &u, &req->err));
+    return api_reply(res, 200, unit_json(&u));
+}
+
+static enum yy_err unit_from_json(struct request *req, json_t *body, bool create, struct unit *u)
+{
+    static const char *const fields[] = {"name", "kind", NULL};
+    const char *kind = NULL;
+    enum yy_err rc = json_only_fields(body, fields, &req->err);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "name", create, REGISTRY_NAME_MAX, false, &u->name, NULL);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "kind", false, 32, false, &kind, NULL);
+    if (rc == YY_OK && kind && !unit_kind_from_name(kind, &u->kind))
+        rc = yy_fail(&req->err, YY_BAD_INPUT, "invalid_kind",
+                     "单位类型须为 department、street_office、utility、procuratorate 或 other",
+                     "kind");
+    if (rc == YY_OK)
+        rc = unit_validate(u, &req->err);
+    return rc;
+}
+
+static enum yy_err post_unit(struct request *req, struct response *res)
+{
+    STORE(api_require_role(req, ROLE_ADMIN));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    struct unit u = {.kind = UNIT_DEPARTMENT};
+    enum yy_err rc = unit_from_json(req, body, true, &u);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    STORE(store_unit_add(api_app(req)->db, &u, &req->err));
+    return api_reply(res, 201, unit_json(&u));
+}
+
+static enum yy_err patch_unit(struct request *req, struct response *res)
+{
+    STORE(api_require_role(req, ROLE_ADMIN));
+    int64_t id;
+    struct unit u;
+    STORE(path_id(req, &id));
+    STORE(store_unit_get(api_app(req)->db, req->arena, id, &u, &req->err));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    enum yy_err rc = unit_from_json(req, body, false, &u);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    STORE(store_unit_update(api_app(req)->db, &u, &req->err));
+    return api_reply(res, 200, unit_json(&u));
+}
+
+enum yy_err api_registry_routes(struct router *r)
+{
+    static const struct {
+        const char *method, *pattern;
+        route_fn fn;
+    } routes[] = {
+        {"GET", "/api/v1/regions", get_regions},
+        {"GET", "/api/v1/stations", get_stations},
+        {"POST", "/api/v1/stations", post_station},
+        {"GET", "/api/v1/stations/{id}", get_station},
+        {"PATCH", "/api/v1/stations/{id}", patch_station},
+        {"GET", "/api/v1/deputies", get_deputies},
+        {"POST", "/api/v1/deputies", post_deputy},
+        {"GET", "/api/v1/deputies/{id}", get_deputy},
+        {"PATCH", "/api/v1/deputies/{id}", patch_deputy},
+        {"GET", "/api/v1/units", get_units},
+        {"POST", "/api/v1/units", post_unit},
+        {"GET", "/api/v1/units/{id}", get_unit},
+        {"PATCH", "/api/v1/units/{id}", patch_unit},
+    };
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
+        if (rc != YY_OK)
+            return rc;
+    }
+    return YY_OK;
+}

@@ -1,0 +1,62 @@
+/* router.h - maps (method, path) to a handler; keeps 404 and 405 apart.
+ *
+ * Patterns are paths whose segments are literals or "{name}" placeholders,
+ * e.g. "/api/v1/stations/{id}".  A placeholder matches one non-empty segment.
+ * When several patterns match a path, the one with more literal segments wins
+ * ("/x/new" beats "/x/{id}").  Pure: knows nothing of the HTTP library.
+ */
+#ifndef YOUYUE_HTTP_ROUTER_H
+#define YOUYUE_HTTP_ROUTER_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+
+#define ROUTER_MAX_PARAMS 4
+#define ROUTER_MAX_SEGMENTS 12
+
+struct request;
+struct response;
+typedef enum yy_err (*route_fn)(struct request *req, struct response *res);
+
+struct route {
+    const char *method;  /* "GET", "POST", ... */
+    const char *pattern; /* also the route's name in logs and metrics */
+    route_fn fn;
+    unsigned flags;      /* free for the application, e.g. "needs login" */
+    /* filled by router_add: */
+    size_t n_segments;
+    size_t n_literals;
+    size_t index;        /* position in the table, for per-route metrics */
+};
+
+struct router {
+    struct route *routes;
+    size_t n;
+    size_t cap;
+};
+
+enum router_status { ROUTER_MATCH, ROUTER_NOT_FOUND, ROUTER_METHOD_NOT_ALLOWED };
+
+struct router_match {
+    const struct route *route;
+    size_t n_params;
+    const char *names[ROUTER_MAX_PARAMS];  /* point into the pattern, not terminated: */
+    size_t name_lens[ROUTER_MAX_PARAMS];
+    const char *values[ROUTER_MAX_PARAMS]; /* point into the path, not terminated: */
+    size_t value_lens[ROUTER_MAX_PARAMS];
+    char allow[64];                        /* for 405: "GET, POST" */
+};
+
+void router_init(struct router *r);
+void router_release(struct router *r);
+/* Adds a route; the strings must outlive the router (static).  Fails with
+ * YY_BAD_INPUT for a malformed pattern (too many segments or params) and
+ * YY_CONFLICT for a duplicate (method, pattern). */
+enum yy_err router_add(struct router *r, const char *method, const char *pattern, route_fn fn,
+                       unsigned flags);
+/* Looks up a path (without the query string).  HEAD matches GET routes. */
+enum router_status router_lookup(const struct router *r, const char *method, const char *path,
+                                 struct router_match *m);
+
+#endif

@@ -1,0 +1,515 @@
+/* main.c - the youyue command line (CONTRACT.md "Command line"): parses the
+ * subcommand and its options and calls the layers below.  Errors go to
+ * stderr as one line starting with "youyue: " and exit non-zero. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "cli/import.h"
+#include "core/log.h"
+#include "demo/demo.h"
+#include "domain/auth.h"
+#include "http/parse.h"
+#include "store/store.h"
+
+#define EXIT_USAGE 2
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("youyue: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+static void usage_error(const char *cmd, const char *what)
+{
+    fprintf(stderr, "youyue: %s: %s (see youyue %s --help)\n", cmd, what, cmd);
+    exit(EXIT_USAGE);
+}
+
+static const char *default_db(void)
+{
+    const char *v = getenv("YOUYUE_DB");
+    return v && *v ? v : "./data/youyue.db";
+}
+
+/* For the embedded default: creates the folder the database file goes in. */
+static void ensure_parent_dir(const char *url)
+{
+    if (!strncmp(url, "postgres", 8))
+        return;
+    const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return;
+    char dir[4096];
+    size_t n = (size_t)(slash - path);
+    if (n >= sizeof(dir))
+        return;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0750);
+            *p = '/';
+        }
+    }
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+        die("cannot create folder %s: %s", dir, strerror(errno));
+}
+
+static struct db *open_db(const char *url, bool create)
+{
+    struct yy_error e = {0};
+    if (create)
+        ensure_parent_dir(url);
+    struct db *db = db_open(url, create, &e);
+    if (!db)
+        die("%s: %s (%s)", url, e.message, e.code);
+    if (db_migrate(db, &e) != YY_OK)
+        die("%s: %s (%s)", url, e.message, e.code);
+    return db;
+}
+
+static bool db_is_empty(struct db *db)
+{
+    struct arena a = ARENA_INIT;
+    struct region *rs;
+    size_t n = 0;
+    store_regions_all(db, &a, &rs, &n, NULL);
+    arena_release(&a);
+    return n == 0;
+}
+
+static void load_demo(struct db *db)
+{
+    struct arena a = ARENA_INIT;
+    struct yy_error e = {0};
+    if (demo_load(db, &a, &e) != YY_OK)
+        die("demo data: %s (%s)", e.message, e.code);
+    arena_release(&a);
+}
+
+/* ---- init ------------------------------------------------------------------ */
+
+static int cmd_init(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"demo", no_argument, 0, 'D'},
+        {"help", no_argument, 0, 'h'},     {0, 0, 0, 0}};
+    const char *url = default_db();
+    bool demo = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 'D': demo = true; break;
+        case 'h':
+            puts("usage: youyue init [--db DB] [--demo]\n\n"
+                 "Creates the database or upgrades its schema.  --demo loads the demo\n"
+                 "district (Jianghan: streets, communities, stations, 264 deputies, units)\n"
+                 "and one demo login per role, unless the database already holds data.\n\n"
+                 "  --db DB   a path, sqlite:PATH or postgresql://... (default $YOUYUE_DB,\n"
+                 "            else ./data/youyue.db)");
+            return 0;
+        default: usage_error("init", "unknown option");
+        }
+    }
+    if (optind != argc)
+        usage_error("init", "unexpected argument");
+    struct db *db = open_db(url, true);
+    if (demo) {
+        if (db_is_empty(db))
+            load_demo(db);
+        else
+            fprintf(stderr, "youyue: init: the database already holds data; demo not loaded\n");
+    }
+    printf("database ready: %s (schema version %d)\n", url, db_schema_version(db));
+    db_close(db);
+    return 0;
+}
+
+/* ---- serve ----------------------------------------------------------------- */
+
+static int cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"listen", required_argument, 0, 'l'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"anon-rate", required_argument, 0, 'a'},
+                                         {"trusted-proxy", required_argument, 0, 'p'},
+                                         {"demo", no_argument, 0, 'D'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *url = default_db();
+    const char *listen = getenv("YOUYUE_LISTEN");
+    if (!listen || !*listen)
+        listen = "127.0.0.1:8080";
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int64_t threads = ncpu > 0 ? ncpu : 2, anon_rate = 60;
+    const char *proxies[17] = {0};
+    size_t n_proxies = 0;
+    bool demo = false, quiet = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 'l': listen = optarg; break;
+        case 't':
+            if (!parse_int64(optarg, 1, 256, &threads))
+                usage_error("serve", "--threads must be a number from 1 to 256");
+            break;
+        case 'a':
+            if (!parse_int64(optarg, 0, 1000000, &anon_rate))
+                usage_error("serve", "--anon-rate must be a number (0 turns it off)");
+            break;
+        case 'p':
+            if (n_proxies == 16)
+                usage_error("serve", "at most 16 --trusted-proxy addresses");
+            proxies[n_proxies++] = optarg;
+            break;
+        case 'D': demo = true; break;
+        case 'q': quiet = true; break;
+        case 'h':
+            puts("usage: youyue serve [--db DB] [--listen HOST:PORT] [--threads N]\n"
+                 "                    [--anon-rate N] [--trusted-proxy ADDR]... [--demo]\n\n"
+                 "Serves the platform over HTTP.  Creates the database when it does not exist\n"
+                 "(with the demo district when --demo is given and it is empty).\n\n"
+                 "  --listen HOST:PORT  default $YOUYUE_LISTEN, else 127.0.0.1:8080; port 0\n"
+                 "                      picks a free one.  Prints `listening on http://...`\n"
+                 "                      as its first line.\n"
+                 "  --threads N         worker threads (default: the number of cores)\n"
+                 "  --anon-rate N       writes per minute per address without a login\n"
+                 "                      (default 60, 0 = no limit)\n"
+                 "  --trusted-proxy A   take the client address from X-Forwarded-For when\n"
+                 "                      the peer is A (repeatable)\n"
+                 "  --quiet             no request log lines");
+            return 0;
+        default: usage_error("serve", "unknown option");
+        }
+    }
+    if (optind != argc)
+        usage_error("serve", "unexpected argument");
+
+    char host[256];
+    const char *colon = strrchr(listen, ':');
+    int64_t port;
+    if (!colon || (size_t)(colon - listen) >= sizeof(host) || !parse_int64(colon + 1, 0, 65535, &port))
+        usage_error("serve", "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+    size_t hl = (size_t)(colon - listen);
+    if (hl >= 2 && listen[0] == '[' && listen[hl - 1] == ']') {
+        memcpy(host, listen + 1, hl - 2);
+        host[hl - 2] = '\0';
+    } else {
+        memcpy(host, listen, hl);
+        host[hl] = '\0';
+    }
+    if (!strcmp(host, "localhost"))
+        snprintf(host, sizeof(host), "127.0.0.1");
+
+    struct db *db = open_db(url, true);
+    if (demo && db_is_empty(db))
+        load_demo(db);
+
+    /* Block the stop signals before any thread starts, then wait for one. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct app app;
+    if (app_init(&app, db, (unsigned)anon_rate) != 0)
+        die("cannot set up the application");
+    struct http_config cfg = {.host = host,
+                              .port = (uint16_t)port,
+                              .threads = (unsigned)threads,
+                              .body_limit = HTTP_DEFAULT_BODY_LIMIT,
+                              .trusted_proxies = n_proxies ? proxies : NULL,
+                              .log_requests = !quiet};
+    struct http_server *srv = http_server_start(&cfg, &app.router, &app, api_before,
+                                                api_render_error);
+    if (!srv)
+        die("cannot start the server on %s", listen);
+    bool v6 = strchr(host, ':') != NULL;
+    printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", host, v6 ? "]" : "",
+           (unsigned)http_server_port(srv));
+    fflush(stdout);
+    log_msg("info", "serving %s with %lld threads", url, (long long)threads);
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_msg("info", "signal %d: stopping", sig);
+    http_server_stop(srv);
+    app_release(&app);
+    db_close(db);
+    return 0;
+}
+
+/* ---- user add -------------------------------------------------------------- */
+
+static char *read_password_stdin(void)
+{
+    static char line[512];
+    if (!fgets(line, sizeof(line), stdin))
+        return NULL;
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    return line;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "add") != 0) {
+        if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+            puts("usage: youyue user add --db DB --login LOGIN --role ROLE [--scope ID]\n"
+                 "                       [--name NAME] --password-stdin");
+            return 0;
+        }
+        usage_error("user", "the only subcommand is `user add`");
+    }
+    argc--;
+    argv++;
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"login", required_argument, 0, 'l'},
+                                         {"role", required_argument, 0, 'r'},
+                                         {"scope", required_argument, 0, 's'},
+                                         {"name", required_argument, 0, 'n'},
+                                         {"password-stdin", no_argument, 0, 'P'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *url = default_db(), *login = NULL, *role_s = NULL, *name = "";
+    int64_t scope = 0;
+    bool has_scope = false, pw_stdin = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 'l': login = optarg; break;
+        case 'r': role_s = optarg; break;
+        case 's':
+            if (!parse_int64(optarg, 1, INT64_MAX, &scope))
+                usage_error("user add", "--scope must be a positive id");
+            has_scope = true;
+            break;
+        case 'n': name = optarg; break;
+        case 'P': pw_stdin = true; break;
+        case 'h':
+            puts("usage: youyue user add --db DB --login LOGIN --role ROLE [--scope ID]\n"
+                 "                       [--name NAME] --password-stdin\n\n"
+                 "Adds a login.  ROLE is one of resident deputy community_staff street_staff\n"
+                 "admin leader unit_staff procurator.  deputy, unit_staff, street_staff and\n"
+                 "community_staff need --scope: the id of the deputy, unit, street or\n"
+                 "community.  The password is read from the first line of standard input.");
+            return 0;
+        default: usage_error("user add", "unknown option");
+        }
+    }
+    if (optind != argc)
+        usage_error("user add", "unexpected argument");
+    if (!login || !role_s)
+        usage_error("user add", "--login and --role are required");
+    if (!pw_stdin)
+        usage_error("user add", "--password-stdin is required (passwords never go on the "
+                                "command line)");
+    struct role_grant g = {.scope_id = scope};
+    if (!role_from_name(role_s, &g.role))
+        usage_error("user add", "unknown role");
+    if (role_needs_scope(g.role) && !has_scope)
+        usage_error("user add", "this role needs --scope");
+    if (!role_needs_scope(g.role) && has_scope)
+        usage_error("user add", "this role takes no --scope");
+    struct yy_error e = {0};
+    if (login_validate(login, &e) != YY_OK)
+        die("user add: %s (%s)", e.message, e.code);
+    char *pw = read_password_stdin();
+    if (!pw)
+        die("user add: no password on standard input");
+    if (password_validate(pw, &e) != YY_OK)
+        die("user add: %s (%s)", e.message, e.code);
+    char hash[PASSWORD_HASH_MAX];
+    if (password_hash(pw, hash) != YY_OK)
+        die("user add: cannot hash the password");
+    memset(pw, 0, strlen(pw));
+    struct db *db = open_db(url, false);
+    struct user u = {.login = login, .name = name, .password_hash = hash, .roles = &g, .n_roles = 1};
+    if (store_user_add(db, &u, &e) != YY_OK) {
+        db_close(db);
+        die("user add: %s (%s)", e.message, e.code);
+    }
+    printf("user %s added (id %lld, role %s)\n", login, (long long)u.id, role_name(g.role));
+    db_close(db);
+    return 0;
+}
+
+/* ---- import ---------------------------------------------------------------- */
+
+#define IMPORT_MAX_FILE ((size_t)16 * 1024 * 1024)
+
+static int cmd_import(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *url = default_db();
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 'h':
+            puts("usage: youyue import --db DB {stations|deputies|units} FILE.csv\n\n"
+                 "Imports a CSV file (UTF-8, first row the header) into the registry.\n"
+                 "Every bad row is reported by line and field; nothing is imported\n"
+                 "unless every row is good.  Columns:\n"
+                 "  stations: kind,name,street,community,address,lat,lon,opening_hours,"
+                 "reception_rule\n"
+                 "  deputies: name,levels,sector,phone,stations,lat,lon\n"
+                 "  units:    name,kind\n"
+                 "Chinese headers (类型,名称,街道,社区,地址,纬度,经度,开放时间,接待日;\n"
+                 "姓名,层级,界别,电话,站点) work too.");
+            return 0;
+        default: usage_error("import", "unknown option");
+        }
+    }
+    if (argc - optind != 2)
+        usage_error("import", "expected {stations|deputies|units} FILE.csv");
+    const char *what = argv[optind], *file = argv[optind + 1];
+    if (strcmp(what, "stations") && strcmp(what, "deputies") && strcmp(what, "units"))
+        usage_error("import", "what to import must be stations, deputies or units");
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        die("import: cannot open %s: %s", file, strerror(errno));
+    struct buf data;
+    buf_init(&data, IMPORT_MAX_FILE);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (buf_append(&data, chunk, n) != YY_OK) {
+            fclose(f);
+            die("import: %s is larger than 16 MB", file);
+        }
+    }
+    bool read_error = ferror(f);
+    fclose(f);
+    if (read_error)
+        die("import: cannot read %s", file);
+    struct db *db = open_db(url, false);
+    struct arena a = ARENA_INIT;
+    struct import_result r;
+    struct yy_error e = {0};
+    enum yy_err rc = import_csv(db, &a, what, data.data ? data.data : "", data.len, &r, &e);
+    buf_release(&data);
+    db_close(db);
+    if (rc != YY_OK) {
+        for (size_t i = 0; i < r.n_errors && i < IMPORT_MAX_ERRORS; i++)
+            fprintf(stderr, "youyue: %s: %s\n", file, r.errors[i]);
+        if (r.n_errors > IMPORT_MAX_ERRORS)
+            fprintf(stderr, "youyue: %s: ……另有%zu处错误未列出\n", file,
+                    r.n_errors - IMPORT_MAX_ERRORS);
+        fprintf(stderr, "youyue: import: %s (%s)\n", e.message, e.code);
+        arena_release(&a);
+        return 1;
+    }
+    printf("imported %zu %s from %s\n", r.imported, what, file);
+    arena_release(&a);
+    return 0;
+}
+
+/* ---- backup ---------------------------------------------------------------- */
+
+static int cmd_backup(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *url = default_db();
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 'h':
+            puts("usage: youyue backup --db DB FILE\n\n"
+                 "Copies the live database to FILE (SQLite online backup: the server may\n"
+                 "keep running).  Restore by stopping the server and using FILE as --db.");
+            return 0;
+        default: usage_error("backup", "unknown option");
+        }
+    }
+    if (argc - optind != 1)
+        usage_error("backup", "expected the backup FILE");
+    struct db *db = open_db(url, false);
+    struct yy_error e = {0};
+    if (db_backup(db, argv[optind], &e) != YY_OK) {
+        db_close(db);
+        die("backup: %s (%s)", e.message, e.code);
+    }
+    db_close(db);
+    printf("backup written to %s\n", argv[optind]);
+    return 0;
+}
+
+/* ---- main ------------------------------------------------------------------ */
+
+static void usage(FILE *out)
+{
+    fputs("usage: youyue COMMAND [OPTIONS]\n\n"
+          "  init    --db DB [--demo]            create or upgrade the database\n"
+          "  serve   --db DB [--listen HOST:PORT] [--threads N] [--anon-rate N]\n"
+          "          [--trusted-proxy ADDR]      serve the platform over HTTP\n"
+          "  user add --db DB --login LOGIN --role ROLE [--scope ID] [--name NAME]\n"
+          "          --password-stdin            add a login\n"
+          "  import  --db DB {stations|deputies|units} FILE.csv\n"
+          "  backup  --db DB FILE                online backup of a live database\n"
+          "  --version\n\n"
+          "Each command has --help.  DB defaults to $YOUYUE_DB, else ./data/youyue.db.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (!auth_init())
+        die("cannot initialise libsodium");
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("youyue %s\n", YOUYUE_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    argc--;
+    argv++;
+    if (!strcmp(cmd, "init"))
+        return cmd_init(argc, argv);
+    if (!strcmp(cmd, "serve"))
+        return cmd_serve(argc, argv);
+    if (!strcmp(cmd, "user"))
+        return cmd_user(argc, argv);
+    if (!strcmp(cmd, "import"))
+        return cmd_import(argc, argv);
+    if (!strcmp(cmd, "backup"))
+        return cmd_backup(argc, argv);
+    fprintf(stderr, "youyue: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

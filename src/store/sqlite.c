@@ -1,0 +1,521 @@
+/* sqlite.c - the SQLite backend of db.h: the embedded default for one district
+ * on one machine.
+ *
+ * Design (see db.h for the contract):
+ *  - WAL journal, synchronous=FULL (an acknowledged write survives a crash and
+ *    a power cut), foreign keys on, busy timeout for other processes.
+ *  - One writer connection behind a mutex: db_begin takes the mutex and runs
+ *    BEGIN IMMEDIATE, so writers in this process queue rather than hit
+ *    SQLITE_BUSY.  The thread that holds it uses the writer for reads too.
+ *  - Each other thread reads on its own read-only connection, opened on first
+ *    use and closed by db_close.
+ *  - Prepared statements are cached per connection, keyed by SQL text.
+ */
+#include "store/db.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "store/schema.h"
+
+#define CACHE_SLOTS 256
+
+struct cached {
+    char *sql;
+    struct db_stmt *st;
+};
+
+struct conn {
+    sqlite3 *h;
+    struct cached cache[CACHE_SLOTS];
+    struct conn *next_reader; /* list of all readers, for db_close */
+};
+
+struct db_stmt {
+    sqlite3_stmt *s;
+    struct conn *conn;
+    bool cached;
+    bool in_use;
+    bool stepped;
+    bool done; /* stepped past the last row */
+};
+
+struct db {
+    char *path;
+    struct conn writer;
+    pthread_mutex_t wlock;
+    pthread_key_t reader_key;
+    pthread_mutex_t readers_lock;
+    struct conn *readers;
+};
+
+/* The transaction this thread holds, if any (one db per thread at a time). */
+static _Thread_local struct db *tx_db;
+static _Thread_local int tx_depth;
+
+static const char *path_of(const char *url)
+{
+    if (!strncmp(url, "sqlite:", 7))
+        return url + 7;
+    return url;
+}
+
+static enum yy_err sqlite_error(struct yy_error *e, sqlite3 *h, int rc, const char *what)
+{
+    int base = rc & 0xff;
+    if (base == SQLITE_CONSTRAINT) {
+        int ext = rc;
+        if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return yy_fail(e, YY_CONFLICT, "duplicate", "记录已存在,不能重复", NULL);
+        if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return yy_fail(e, YY_BAD_INPUT, "unknown_reference", "引用的记录不存在", NULL);
+        return yy_fail(e, YY_BAD_INPUT, "constraint_failed", "数据不符合要求", NULL);
+    }
+    if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
+        return yy_fail(e, YY_UNAVAILABLE, "database_busy", "数据库繁忙,请稍后再试", NULL);
+    log_msg("error", "sqlite %s: %s (%d)", what, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc), rc);
+    if (base == SQLITE_FULL || base == SQLITE_IOERR || base == SQLITE_CANTOPEN)
+        return yy_fail(e, YY_IO, "storage_error", "数据存储失败", NULL);
+    return yy_fail(e, YY_INTERNAL, "database_error", "数据库错误", NULL);
+}
+
+static int conn_open(struct conn *c, const char *path, bool readonly, bool create)
+{
+    memset(c, 0, sizeof(*c));
+    int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+    if (create && !readonly)
+        flags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &c->h, flags, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_extended_result_codes(c->h, 1);
+    sqlite3_busy_timeout(c->h, 5000);
+    const char *pragmas = readonly ? "PRAGMA foreign_keys=ON;"
+                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                     " PRAGMA foreign_keys=ON;";
+    return sqlite3_exec(c->h, pragmas, NULL, NULL, NULL);
+}
+
+static void conn_close(struct conn *c)
+{
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        if (c->cache[i].st) {
+            sqlite3_finalize(c->cache[i].st->s);
+            free(c->cache[i].st);
+            free(c->cache[i].sql);
+        }
+    }
+    sqlite3_close_v2(c->h);
+    c->h = NULL;
+}
+
+struct db *db_open(const char *url, bool create, struct yy_error *e)
+{
+    if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13)) {
+        yy_fail(e, YY_BAD_INPUT, "backend_unavailable", "此版本尚不支持 PostgreSQL 数据库", "db");
+        return NULL;
+    }
+    const char *path = path_of(url);
+    if (!*path) {
+        yy_fail(e, YY_BAD_INPUT, "invalid_db", "数据库路径为空", "db");
+        return NULL;
+    }
+    if (!create && access(path, F_OK) != 0) {
+        yy_fail(e, YY_NOT_FOUND, "db_not_found", "数据库文件不存在", "db");
+        return NULL;
+    }
+    struct db *db = calloc(1, sizeof(*db));
+    if (!db) {
+        yy_fail(e, YY_NOMEM, NULL, NULL, NULL);
+        return NULL;
+    }
+    db->path = strdup(path);
+    pthread_mutex_init(&db->wlock, NULL);
+    pthread_mutex_init(&db->readers_lock, NULL);
+    pthread_key_create(&db->reader_key, NULL);
+    int rc = conn_open(&db->writer, path, false, create);
+    if (rc != SQLITE_OK) {
+        char *msg = NULL;
+        if (db->writer.h)
+            msg = strdup(sqlite3_errmsg(db->writer.h));
+        log_msg("error", "cannot open database %s: %s", path, msg ? msg : sqlite3_errstr(rc));
+        free(msg);
+        yy_fail(e, YY_IO, "db_open_failed", "无法打开数据库", "db");
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    struct conn *r = db->readers;
+    while (r) {
+        struct conn *next = r->next_reader;
+        conn_close(r);
+        free(r);
+        r = next;
+    }
+    if (db->writer.h)
+        conn_close(&db->writer);
+    pthread_key_delete(db->reader_key);
+    pthread_mutex_destroy(&db->wlock);
+    pthread_mutex_destroy(&db->readers_lock);
+    free(db->path);
+    free(db);
+}
+
+const char *db_backend(const struct db *db)
+{
+    (void)db;
+    return "sqlite";
+}
+
+/* The connection this thread uses now: the writer inside a transaction, else
+ * its own reader. NULL when a reader cannot be opened. */
+static struct conn *current_conn(struct db *db)
+{
+    if (tx_db == db && tx_depth > 0)
+        return &db->writer;
+    struct conn *c = pthread_getspecific(db->reader_key);
+    if (c)
+        return c;
+    c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    int rc = conn_open(c, db->path, true, false);
+    if (rc != SQLITE_OK) {
+        log_msg("error", "cannot open read connection: %s", sqlite3_errstr(rc));
+        if (c->h)
+            sqlite3_close_v2(c->h);
+        free(c);
+        return NULL;
+    }
+    pthread_mutex_lock(&db->readers_lock);
+    c->next_reader = db->readers;
+    db->readers = c;
+    pthread_mutex_unlock(&db->readers_lock);
+    pthread_setspecific(db->reader_key, c);
+    return c;
+}
+
+/* ---- transactions -------------------------------------------------------- */
+
+enum yy_err db_begin(struct db *db)
+{
+    if (tx_db == db && tx_depth > 0) {
+        /* nested: a savepoint, so an inner failure undoes only the inner part */
+        char sql[48];
+        snprintf(sql, sizeof(sql), "SAVEPOINT sp%d", tx_depth);
+        int rc = sqlite3_exec(db->writer.h, sql, NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            return sqlite_error(NULL, db->writer.h, rc, "savepoint");
+        tx_depth++;
+        return YY_OK;
+    }
+    pthread_mutex_lock(&db->wlock);
+    int rc = sqlite3_exec(db->writer.h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        pthread_mutex_unlock(&db->wlock);
+        return sqlite_error(NULL, db->writer.h, rc, "begin");
+    }
+    tx_db = db;
+    tx_depth = 1;
+    return YY_OK;
+}
+
+enum yy_err db_commit(struct db *db)
+{
+    if (tx_db != db || tx_depth <= 0)
+        return YY_INTERNAL;
+    if (tx_depth > 1) {
+        char sql[48];
+        tx_depth--;
+        snprintf(sql, sizeof(sql), "RELEASE sp%d", tx_depth);
+        int rc = sqlite3_exec(db->writer.h, sql, NULL, NULL, NULL);
+        return rc == SQLITE_OK ? YY_OK : sqlite_error(NULL, db->writer.h, rc, "release");
+    }
+    tx_depth = 0;
+    int rc = sqlite3_exec(db->writer.h, "COMMIT", NULL, NULL, NULL);
+    enum yy_err out = YY_OK;
+    if (rc != SQLITE_OK) {
+        out = sqlite_error(NULL, db->writer.h, rc, "commit");
+        sqlite3_exec(db->writer.h, "ROLLBACK", NULL, NULL, NULL);
+    }
+    tx_db = NULL;
+    pthread_mutex_unlock(&db->wlock);
+    return out;
+}
+
+void db_rollback(struct db *db)
+{
+    if (tx_db != db || tx_depth <= 0)
+        return;
+    if (tx_depth > 1) {
+        char sql[64];
+        tx_depth--;
+        snprintf(sql, sizeof(sql), "ROLLBACK TO sp%d; RELEASE sp%d", tx_depth, tx_depth);
+        sqlite3_exec(db->writer.h, sql, NULL, NULL, NULL);
+        return;
+    }
+    tx_depth = 0;
+    tx_db = NULL;
+    sqlite3_exec(db->writer.h, "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&db->wlock);
+}
+
+bool db_in_transaction(struct db *db)
+{
+    return tx_db == db && tx_depth > 0;
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+static size_t hash_sql(const char *s)
+{
+    size_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct yy_error *e)
+{
+    struct conn *c = current_conn(db);
+    if (!c) {
+        yy_fail(e, YY_IO, "db_open_failed", "无法打开数据库", NULL);
+        return NULL;
+    }
+    size_t h = hash_sql(sql) % CACHE_SLOTS;
+    size_t slot = CACHE_SLOTS;
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        size_t k = (h + i) % CACHE_SLOTS;
+        if (!c->cache[k].st) {
+            slot = k;
+            break;
+        }
+        if (!strcmp(c->cache[k].sql, sql)) {
+            if (!c->cache[k].st->in_use) {
+                struct db_stmt *st = c->cache[k].st;
+                st->in_use = true;
+                st->stepped = false;
+                st->done = false;
+                return st;
+            }
+            break; /* in use (re-entrant use): prepare a one-off below */
+        }
+    }
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v3(c->h, sql, -1, slot < CACHE_SLOTS ? SQLITE_PREPARE_PERSISTENT : 0,
+                                &s, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite_error(e, c->h, rc, "prepare");
+        log_msg("error", "in SQL: %s", sql);
+        return NULL;
+    }
+    struct db_stmt *st = calloc(1, sizeof(*st));
+    if (!st) {
+        sqlite3_finalize(s);
+        yy_fail(e, YY_NOMEM, NULL, NULL, NULL);
+        return NULL;
+    }
+    st->s = s;
+    st->conn = c;
+    st->in_use = true;
+    if (slot < CACHE_SLOTS) {
+        c->cache[slot].sql = strdup(sql);
+        c->cache[slot].st = st;
+        st->cached = true;
+    }
+    return st;
+}
+
+void db_bind_int(struct db_stmt *st, int idx, int64_t v)
+{
+    sqlite3_bind_int64(st->s, idx, v);
+}
+
+void db_bind_double(struct db_stmt *st, int idx, double v)
+{
+    sqlite3_bind_double(st->s, idx, v);
+}
+
+void db_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st->s, idx, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st->s, idx);
+}
+
+void db_bind_null(struct db_stmt *st, int idx)
+{
+    sqlite3_bind_null(st->s, idx);
+}
+
+enum yy_err db_step(struct db_stmt *st, bool *row, struct yy_error *e)
+{
+    *row = false;
+    if (st->done)
+        return YY_OK;
+    st->stepped = true;
+    int rc = sqlite3_step(st->s);
+    if (rc == SQLITE_ROW) {
+        *row = true;
+        return YY_OK;
+    }
+    st->done = true;
+    if (rc == SQLITE_DONE)
+        return YY_OK;
+    return sqlite_error(e, st->conn->h, sqlite3_extended_errcode(st->conn->h), "step");
+}
+
+int64_t db_col_int(struct db_stmt *st, int col)
+{
+    return sqlite3_column_int64(st->s, col);
+}
+
+double db_col_double(struct db_stmt *st, int col)
+{
+    return sqlite3_column_double(st->s, col);
+}
+
+const char *db_col_text(struct db_stmt *st, int col)
+{
+    return (const char *)sqlite3_column_text(st->s, col);
+}
+
+bool db_col_null(struct db_stmt *st, int col)
+{
+    return sqlite3_column_type(st->s, col) == SQLITE_NULL;
+}
+
+void db_done(struct db_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st->s);
+    sqlite3_clear_bindings(st->s);
+    if (st->cached) {
+        st->in_use = false;
+    } else {
+        sqlite3_finalize(st->s);
+        free(st);
+    }
+}
+
+int64_t db_changes(struct db *db)
+{
+    struct conn *c = current_conn(db);
+    return c ? sqlite3_changes64(c->h) : 0;
+}
+
+enum yy_err db_exec(struct db *db, const char *sql, struct yy_error *e)
+{
+    struct db_stmt *st = db_prepare(db, sql, e);
+    if (!st)
+        return e ? e->kind : YY_INTERNAL;
+    bool row;
+    enum yy_err rc;
+    do {
+        rc = db_step(st, &row, e);
+    } while (rc == YY_OK && row);
+    db_done(st);
+    return rc;
+}
+
+/* ---- schema and backup --------------------------------------------------- */
+
+int db_schema_version(struct db *db)
+{
+    sqlite3_stmt *s;
+    int v = -1;
+    if (sqlite3_prepare_v2(db->writer.h, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            v = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    return v;
+}
+
+enum yy_err db_migrate(struct db *db, struct yy_error *e)
+{
+    int have = db_schema_version(db);
+    if (have < 0)
+        return yy_fail(e, YY_IO, "db_open_failed", "无法读取数据库版本", "db");
+    if ((size_t)have > schema_sqlite_n)
+        return yy_fail(e, YY_CONFLICT, "schema_too_new", "数据库版本比程序新,请升级程序", "db");
+    for (size_t v = (size_t)have; v < schema_sqlite_n; v++) {
+        enum yy_err rc = db_begin(db);
+        if (rc != YY_OK)
+            return yy_fail(e, rc, "migration_failed", "数据库升级失败", NULL);
+        char *err = NULL;
+        int src = sqlite3_exec(db->writer.h, schema_sqlite[v], NULL, NULL, &err);
+        if (src == SQLITE_OK) {
+            char pragma[64];
+            snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%zu", v + 1);
+            src = sqlite3_exec(db->writer.h, pragma, NULL, NULL, &err);
+        }
+        if (src != SQLITE_OK) {
+            log_msg("error", "migration %zu failed: %s", v + 1, err ? err : "?");
+            sqlite3_free(err);
+            db_rollback(db);
+            return yy_fail(e, YY_INTERNAL, "migration_failed", "数据库升级失败", NULL);
+        }
+        rc = db_commit(db);
+        if (rc != YY_OK)
+            return yy_fail(e, rc, "migration_failed", "数据库升级失败", NULL);
+    }
+    return YY_OK;
+}
+
+enum yy_err db_backup(struct db *db, const char *path, struct yy_error *e)
+{
+    /* Write beside the target and rename, so a failed backup never leaves a
+     * half-written file under the name the operator asked for. */
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return yy_fail(e, YY_NOMEM, NULL, NULL, NULL);
+    snprintf(tmp, n, "%s.partial", path);
+    unlink(tmp);
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    enum yy_err out = YY_OK;
+    if (rc == SQLITE_OK) {
+        struct conn *src = current_conn(db);
+        sqlite3_backup *b = src ? sqlite3_backup_init(dst, "main", src->h, "main") : NULL;
+        if (b) {
+            do {
+                rc = sqlite3_backup_step(b, -1); /* one read snapshot, whole file */
+                if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                    sqlite3_sleep(20);
+            } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+            sqlite3_backup_finish(b);
+            if (rc == SQLITE_DONE)
+                rc = SQLITE_OK;
+        } else {
+            rc = src ? sqlite3_errcode(dst) : SQLITE_CANTOPEN;
+        }
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    sqlite3_close_v2(dst);
+    if (rc != SQLITE_OK) {
+        log_msg("error", "backup failed: %s", sqlite3_errstr(rc));
+        out = yy_fail(e, YY_IO, "backup_failed", "备份失败", NULL);
+        unlink(tmp);
+    } else if (rename(tmp, path) != 0) {
+        out = yy_fail(e, YY_IO, "backup_failed", "备份文件无法写入", NULL);
+        unlink(tmp);
+    }
+    free(tmp);
+    return out;
+}

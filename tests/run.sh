@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every suite and ends with one line "N passed, N failed" over all of them.
+#   unit:      the cmocka tests, built normally and with ASan+UBSan
+#   http:      the Node test runner against the real server (both builds)
+# Each suite's own output goes to tests/artifacts/<suite>.log; failures are shown.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=tests/artifacts
+mkdir -p "$out"
+total_pass=0 total_fail=0
+
+count() { # suite pass fail
+  printf '%-28s %4d passed, %d failed\n' "$1" "$2" "$3"
+  total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3))
+}
+
+run_cmocka() { # build-dir label
+  local dir=$1 label=$2
+  for exe in "$dir"/tests/unit/test_*; do
+    [ -f "$exe" ] && [ -x "$exe" ] || continue
+    local name log pass fail
+    name=$(basename "$exe"); log="$out/$label-$name.log"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      "$exe" >"$log" 2>&1
+    local rc=$?
+    pass=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+    fail=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+    pass=${pass:-0}; fail=${fail:-0}
+    if [ $rc -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi # crashed or sanitizer report
+    [ "$fail" -ne 0 ] && { echo "--- $label $name failed:"; tail -40 "$log"; }
+    count "$label $name" "$pass" "$fail"
+  done
+}
+
+run_node() { # binary label
+  local bin=$1 label=$2
+  local log="$out/$label.log"
+  YOUYUE_BIN="$bin" node --test --test-reporter=tap --test-concurrency=1 tests/http/ >"$log" 2>&1
+  local rc=$?
+  local pass fail
+  pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
+  fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+  pass=${pass:-0}; fail=${fail:-0}
+  if [ $rc -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+  [ "$fail" -ne 0 ] && { echo "--- $label failed:"; grep -E "^not ok|# Subtest|error|expected|actual" "$log" | head -60; }
+  count "$label" "$pass" "$fail"
+}
+
+run_cmocka build unit
+run_cmocka build-asan unit-asan
+run_node "$PWD/build/youyue" http
+run_node "$PWD/build-asan/youyue" http-asan
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
