@@ -1,11 +1,15 @@
 /* demo_data.c - static tables for the demo district, Jianghan (江汉区), Wuhan.
  *
- * Real: the 13 street names, the development zone, most community names, the
- * station network's shape (13 work offices, 101 reception rooms, 12 central
- * liaison stations, the 良友大厦 building station, the park home) and the
- * handling units.  Fictional: deputies' names, sectors and phone numbers,
- * station addresses and hours, and all coordinates (plausible, kept inside
- * 30.56-30.64 N, 114.23-114.31 E).  Tables refer to each other by index.
+ * Real: the 13 street names, the development zone, the station network's
+ * shape (13 work offices, 101 reception rooms, 12 central liaison stations,
+ * the 良友大厦 building station, the park home) and the handling units.  Some
+ * community names are real (江汉关, 民生, 大龙, 唐蔡, 马场, 八古墩, 新村,
+ * 红梅里 ...); the others are plausible inventions.  Fictional: deputies'
+ * names, sectors and phone numbers, station addresses and hours, and all
+ * coordinates (plausible, kept inside 30.56-30.64 N, 114.23-114.31 E).  The
+ * article counts the development zone among its 13 work committees; the demo
+ * keeps 13 streets plus the zone, as the foundation issue asks.  Tables refer
+ * to each other by index.
  */
 #include "demo/demo_data.h"
 
