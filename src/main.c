@@ -152,6 +152,7 @@ static int cmd_serve(int argc, char **argv)
                                          {"threads", required_argument, 0, 't'},
                                          {"anon-rate", required_argument, 0, 'a'},
                                          {"trusted-proxy", required_argument, 0, 'p'},
+                                         {"max-inflight", required_argument, 0, 'm'},
                                          {"demo", no_argument, 0, 'D'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
@@ -161,7 +162,7 @@ static int cmd_serve(int argc, char **argv)
     if (!listen || !*listen)
         listen = "127.0.0.1:8080";
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    int64_t threads = ncpu > 0 ? ncpu : 2, anon_rate = 60;
+    int64_t threads = ncpu > 0 ? ncpu : 2, anon_rate = 60, max_inflight = 1024;
     const char *proxies[17] = {0};
     size_t n_proxies = 0;
     bool demo = false, quiet = false;
@@ -183,6 +184,10 @@ static int cmd_serve(int argc, char **argv)
                 usage_error("serve", "at most 16 --trusted-proxy addresses");
             proxies[n_proxies++] = optarg;
             break;
+        case 'm':
+            if (!parse_int64(optarg, 1, 1000000, &max_inflight))
+                usage_error("serve", "--max-inflight must be a positive number");
+            break;
         case 'D': demo = true; break;
         case 'q': quiet = true; break;
         case 'h':
@@ -198,6 +203,8 @@ static int cmd_serve(int argc, char **argv)
                  "                      (default 60, 0 = no limit)\n"
                  "  --trusted-proxy A   take the client address from X-Forwarded-For when\n"
                  "                      the peer is A (repeatable)\n"
+                 "  --max-inflight N    requests in progress before new ones are answered\n"
+                 "                      503 (default 1024)\n"
                  "  --quiet             no request log lines");
             return 0;
         default: usage_error("serve", "unknown option");
@@ -242,6 +249,7 @@ static int cmd_serve(int argc, char **argv)
                               .threads = (unsigned)threads,
                               .body_limit = HTTP_DEFAULT_BODY_LIMIT,
                               .trusted_proxies = n_proxies ? proxies : NULL,
+                              .max_inflight = (unsigned)max_inflight,
                               .log_requests = !quiet};
     struct http_server *srv = http_server_start(&cfg, &app.router, &app, api_before,
                                                 api_render_error);

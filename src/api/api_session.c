@@ -81,8 +81,9 @@ static enum yy_err post_session(struct request *req, struct response *res)
         return rc;
     response_header(res, "Set-Cookie",
                     arena_printf(req->arena,
-                                 "youyue_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld",
-                                 token, (long long)app->session_ttl));
+                                 "youyue_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s",
+                                 token, (long long)app->session_ttl,
+                                 req->https ? "; Secure" : ""));
     response_header(res, "Cache-Control", "no-store");
     return api_reply(res, 200,
                      json_pack("{s:o, s:s}", "user", api_user_json(&u), "csrf_token", csrf));

@@ -35,6 +35,7 @@ struct request {
     size_t body_len;
     const char *peer;     /* the TCP peer's address */
     const char *client;   /* the client's address: peer, or X-Forwarded-For from a trusted proxy */
+    bool https;           /* a trusted proxy says the client came over HTTPS */
     const struct route *route;
     struct router_match match;
     struct yy_error err;  /* filled by a failing handler */
@@ -72,6 +73,7 @@ struct http_config {
     unsigned threads;       /* thread-pool size, >= 1 */
     size_t body_limit;      /* bytes, 413 past it */
     const char *const *trusted_proxies; /* NULL-terminated list of addresses, may be NULL */
+    unsigned max_inflight;  /* requests in progress before new ones get 503; 0 = 1024 */
     bool log_requests;
 };
 

@@ -30,6 +30,7 @@ struct http_server {
     void *app;
     http_before_fn before;
     http_error_fn on_error;
+    unsigned inflight; /* atomic: requests between uri_log_cb and completed_cb */
 };
 
 struct req_ctx {
@@ -44,6 +45,7 @@ struct req_ctx {
     const struct route *route;
     const char *method;
     const char *client;
+    bool shed; /* answered 503: over the in-flight limit */
 };
 
 /* ---- helpers the handlers use ------------------------------------------ */
@@ -78,11 +80,13 @@ void response_header(struct response *res, const char *name, const char *value)
 
 static void *uri_log_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-    (void)cls;
     (void)conn;
+    struct http_server *s = cls;
     struct req_ctx *ctx = calloc(1, sizeof(*ctx));
     if (!ctx)
         return NULL;
+    unsigned now_inflight = __atomic_add_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
+    ctx->shed = now_inflight > s->cfg.max_inflight;
     arena_init(&ctx->arena);
     ctx->uri = arena_strdup(&ctx->arena, uri ? uri : "/");
     ctx->start_us = time_monotonic_us();
@@ -136,8 +140,12 @@ static const char *client_address(struct http_server *s, struct request *req)
     for (const char *const *p = s->cfg.trusted_proxies; *p; p++)
         if (!strcmp(*p, req->peer))
             trusted = true;
+    if (!trusted)
+        return req->peer;
+    const char *proto = request_header(req, "X-Forwarded-Proto");
+    req->https = proto && !strcasecmp(proto, "https");
     const char *xff = request_header(req, "X-Forwarded-For");
-    if (!trusted || !xff)
+    if (!xff)
         return req->peer;
     const char *last = strrchr(xff, ',');
     last = last ? last + 1 : xff;
@@ -191,6 +199,8 @@ static void fail_response(struct http_server *s, struct request *req, struct res
         response_header(res, "Allow", allow);
     if (kind == YY_THROTTLED)
         response_header(res, "Retry-After", "60");
+    if (kind == YY_UNAVAILABLE)
+        response_header(res, "Retry-After", "5");
     s->on_error(req, res, &req->err, allow);
 }
 
@@ -213,9 +223,9 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
         int64_t clen;
         if (cl && parse_int64(cl, 0, INT64_MAX, &clen) && (uint64_t)clen > s->cfg.body_limit)
             ctx->too_large = true;
-        if (!ctx->too_large)
+        if (!ctx->too_large && !ctx->shed)
             return MHD_YES;
-        /* Answer 413 at once, before the client sends the body. */
+        /* Answer 413 or 503 at once, before the client sends the body. */
     } else if (*upload_data_size > 0) {
         if (!ctx->too_large && buf_append(&ctx->body, upload_data, *upload_data_size) != YY_OK)
             ctx->too_large = true;
@@ -254,7 +264,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 
     enum router_status rs = router_lookup(s->router, method, req.path, &req.match);
     enum yy_err rc;
-    if (ctx->too_large) {
+    if (ctx->shed) {
+        yy_fail(&req.err, YY_UNAVAILABLE, "overloaded", "服务繁忙,请稍后再试", NULL);
+        fail_response(s, &req, &res, YY_UNAVAILABLE, NULL);
+    } else if (ctx->too_large) {
         fail_response(s, &req, &res, YY_TOO_LARGE, NULL);
     } else if (rs == ROUTER_NOT_FOUND) {
         yy_fail(&req.err, YY_NOT_FOUND, "not_found", "请求的地址不存在", NULL);
@@ -287,6 +300,7 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct req_ctx *ctx = *con_cls;
     if (!ctx)
         return;
+    __atomic_sub_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
     uint64_t us = time_monotonic_us() - ctx->start_us;
     int status = ctx->status ? ctx->status : 499; /* closed before an answer */
     metrics_observe(ctx->route, status, us);
@@ -332,6 +346,8 @@ struct http_server *http_server_start(const struct http_config *cfg, const struc
         s->cfg.body_limit = HTTP_DEFAULT_BODY_LIMIT;
     if (!s->cfg.threads)
         s->cfg.threads = 1;
+    if (!s->cfg.max_inflight)
+        s->cfg.max_inflight = 1024;
     s->router = router;
     s->app = app;
     s->before = before;
