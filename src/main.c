@@ -381,25 +381,27 @@ static int cmd_import(int argc, char **argv)
         switch (c) {
         case 'd': url = optarg; break;
         case 'h':
-            puts("usage: youyue import --db DB {stations|deputies|units} FILE.csv\n\n"
+            puts("usage: youyue import --db DB {regions|stations|deputies|units} FILE.csv\n\n"
                  "Imports a CSV file (UTF-8, first row the header) into the registry.\n"
                  "Every bad row is reported by line and field; nothing is imported\n"
                  "unless every row is good.  Columns:\n"
+                 "  regions:  kind,name,parent   (区/街道/开发区/社区; parent by name)\n"
                  "  stations: kind,name,street,community,address,lat,lon,opening_hours,"
                  "reception_rule\n"
                  "  deputies: name,levels,sector,phone,stations,lat,lon\n"
                  "  units:    name,kind\n"
-                 "Chinese headers (类型,名称,街道,社区,地址,纬度,经度,开放时间,接待日;\n"
-                 "姓名,层级,界别,电话,站点) work too.");
+                 "Chinese headers (类型,名称,上级; 类型,名称,街道,社区,地址,纬度,经度,\n"
+                 "开放时间,接待日; 姓名,层级,界别,电话,站点) work too.");
             return 0;
         default: usage_error("import", "unknown option");
         }
     }
     if (argc - optind != 2)
-        usage_error("import", "expected {stations|deputies|units} FILE.csv");
+        usage_error("import", "expected {regions|stations|deputies|units} FILE.csv");
     const char *what = argv[optind], *file = argv[optind + 1];
-    if (strcmp(what, "stations") && strcmp(what, "deputies") && strcmp(what, "units"))
-        usage_error("import", "what to import must be stations, deputies or units");
+    if (strcmp(what, "regions") && strcmp(what, "stations") && strcmp(what, "deputies") &&
+        strcmp(what, "units"))
+        usage_error("import", "what to import must be regions, stations, deputies or units");
     FILE *f = fopen(file, "rb");
     if (!f)
         die("import: cannot open %s: %s", file, strerror(errno));
@@ -481,7 +483,7 @@ static void usage(FILE *out)
           "          [--trusted-proxy ADDR]      serve the platform over HTTP\n"
           "  user add --db DB --login LOGIN --role ROLE [--scope ID] [--name NAME]\n"
           "          --password-stdin            add a login\n"
-          "  import  --db DB {stations|deputies|units} FILE.csv\n"
+          "  import  --db DB {regions|stations|deputies|units} FILE.csv\n"
           "  backup  --db DB FILE                online backup of a live database\n"
           "  --version\n\n"
           "Each command has --help.  DB defaults to $YOUYUE_DB, else ./data/youyue.db.\n",

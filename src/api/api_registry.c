@@ -50,6 +50,34 @@ static enum yy_err get_regions(struct request *req, struct response *res)
     return api_reply(res, 200, json_pack("{s:o}", "items", roots));
 }
 
+static enum yy_err post_region(struct request *req, struct response *res)
+{
+    STORE(api_require_role(req, ROLE_ADMIN));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    static const char *const fields[] = {"kind", "name", "parent_id", NULL};
+    struct region r = {0};
+    const char *kind = NULL;
+    enum yy_err rc = json_only_fields(body, fields, &req->err);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "kind", true, 32, false, &kind, NULL);
+    if (rc == YY_OK && !region_kind_from_name(kind, &r.kind))
+        rc = yy_fail(&req->err, YY_BAD_INPUT, "invalid_kind",
+                     "区域类型须为 district、street、dev_zone 或 community", "kind");
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "name", true, REGISTRY_NAME_MAX, false, &r.name, NULL);
+    if (rc == YY_OK)
+        rc = json_get_int(req, body, "parent_id", false, 1, INT64_MAX, &r.parent_id, NULL);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    STORE(store_region_add(api_app(req)->db, &r, &req->err));
+    return api_reply(res, 201,
+                     json_pack("{s:I, s:s, s:s, s:o, s:[]}", "id", (json_int_t)r.id, "kind",
+                               region_kind_name(r.kind), "name", r.name, "parent_id",
+                               id_or_null(r.parent_id), "children"));
+}
+
 /* ---- stations -------------------------------------------------------------- */
 
 static json_t *station_json(const struct station *s)
@@ -488,6 +516,7 @@ enum yy_err api_registry_routes(struct router *r)
         route_fn fn;
     } routes[] = {
         {"GET", "/api/v1/regions", get_regions},
+        {"POST", "/api/v1/regions", post_region},
         {"GET", "/api/v1/stations", get_stations},
         {"POST", "/api/v1/stations", post_station},
         {"GET", "/api/v1/stations/{id}", get_station},

@@ -23,6 +23,8 @@ static const struct column deputy_cols[] = {
     {"name", "姓名", true},     {"levels", "层级", true},  {"sector", "界别", false},
     {"phone", "电话", false},   {"stations", "站点", false}, {"lat", "纬度", false},
     {"lon", "经度", false},     {NULL, NULL, false}};
+static const struct column region_cols[] = {
+    {"kind", "类型", true}, {"name", "名称", true}, {"parent", "上级", false}, {NULL, NULL, false}};
 static const struct column unit_cols[] = {
     {"name", "名称", true}, {"kind", "类型", false}, {NULL, NULL, false}};
 
@@ -237,6 +239,44 @@ static void import_deputy(struct ctx *c, const struct csv_row *row)
         row_error(c, row->line, e.field, e.message);
 }
 
+static bool region_kind_any(const char *s, enum region_kind *k)
+{
+    static const char *const zh[] = {"区", "街道", "开发区", "社区"};
+    if (region_kind_from_name(s, k))
+        return true;
+    for (int i = 0; i < 4; i++) {
+        if (!strcmp(s, zh[i])) {
+            *k = (enum region_kind)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Parents are found by name among the regions already there or in earlier rows. */
+static void import_region(struct ctx *c, const struct csv_row *row)
+{
+    struct region r = {0};
+    struct yy_error e = {0};
+    if (!region_kind_any(cell(c, row, 0), &r.kind)) {
+        row_error(c, row->line, "kind", "区域类型须为 区、街道、开发区 或 社区");
+        return;
+    }
+    r.name = cell(c, row, 1);
+    const char *parent = cell(c, row, 2);
+    if (*parent) {
+        struct region p;
+        if (store_region_find(c->db, c->a, parent, 0, &p, NULL) != YY_OK) {
+            row_error(c, row->line, "parent", arena_printf(c->a, "找不到上级区域“%s”", parent));
+            return;
+        }
+        r.parent_id = p.id;
+    }
+    if (store_region_add(c->db, &r, &e) != YY_OK)
+        row_error(c, row->line, e.field && !strcmp(e.field, "parent_id") ? "parent" : e.field,
+                  e.message);
+}
+
 static void import_unit(struct ctx *c, const struct csv_row *row)
 {
     struct unit u = {.kind = UNIT_DEPARTMENT};
@@ -258,7 +298,10 @@ enum yy_err import_csv(struct db *db, struct arena *a, const char *what, const c
     out->errors = arena_calloc(a, IMPORT_MAX_ERRORS, sizeof(char *));
     const struct column *cols;
     void (*row_fn)(struct ctx *, const struct csv_row *);
-    if (!strcmp(what, "stations")) {
+    if (!strcmp(what, "regions")) {
+        cols = region_cols;
+        row_fn = import_region;
+    } else if (!strcmp(what, "stations")) {
         cols = station_cols;
         row_fn = import_station;
     } else if (!strcmp(what, "deputies")) {
@@ -268,7 +311,8 @@ enum yy_err import_csv(struct db *db, struct arena *a, const char *what, const c
         cols = unit_cols;
         row_fn = import_unit;
     } else {
-        return yy_fail(e, YY_BAD_INPUT, "unknown_import", "只能导入 stations、deputies 或 units",
+        return yy_fail(e, YY_BAD_INPUT, "unknown_import",
+                       "只能导入 regions、stations、deputies 或 units",
                        "what");
     }
     struct csv_table t;

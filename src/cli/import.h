@@ -3,6 +3,8 @@
  * All or nothing: every row is checked, every bad row is reported by line and
  * field, and nothing is imported unless all rows are good.  Columns (header
  * names, any order; Chinese headers accepted too):
+ *   regions:  kind, name, parent (the parent's name; the district first,
+ *             then streets and the development zone, then communities)
  *   stations: kind, name, street, community, address, lat, lon,
  *             opening_hours, reception_rule
  *   deputies: name, levels, sector, phone, stations, lat, lon
@@ -28,7 +30,7 @@ struct import_result {
     const char **errors; /* "第3行 lat: 经纬度不正确", arena strings */
 };
 
-/* what: "stations", "deputies" or "units".  Returns YY_OK when every row
+/* what: "regions", "stations", "deputies" or "units".  Returns YY_OK when every row
  * was imported; YY_BAD_INPUT when the file or any row is bad (see
  * out->errors, and *e for a file-level problem); other kinds for database
  * failures.  Nothing is written unless the result is YY_OK. */

@@ -139,6 +139,32 @@ enum yy_err station_validate(const struct station *s, struct yy_error *e)
     return text_check(s->reception_rule, false, REGISTRY_NAME_MAX, false, "reception_rule", e);
 }
 
+enum yy_err region_validate(const struct region *r, enum region_kind parent_kind,
+                            struct yy_error *e)
+{
+    enum yy_err rc;
+    if ((size_t)r->kind >= COUNT(region_kinds))
+        return yy_fail(e, YY_BAD_INPUT, "invalid_kind", "区域类型不正确", "kind");
+    if ((rc = text_check(r->name, true, REGISTRY_NAME_MAX, false, "name", e)) != YY_OK)
+        return rc;
+    if (r->kind == REGION_DISTRICT) {
+        if (r->parent_id)
+            return yy_fail(e, YY_BAD_INPUT, "invalid_parent", "区不能有上级区域", "parent_id");
+        return YY_OK;
+    }
+    if (!r->parent_id)
+        return yy_fail(e, YY_BAD_INPUT, "missing_field", "必须指定上级区域", "parent_id");
+    bool ok = r->kind == REGION_COMMUNITY
+                  ? parent_kind == REGION_STREET || parent_kind == REGION_DEV_ZONE
+                  : parent_kind == REGION_DISTRICT;
+    if (!ok)
+        return yy_fail(e, YY_BAD_INPUT, "invalid_parent",
+                       r->kind == REGION_COMMUNITY ? "社区的上级须为街道或开发区"
+                                                   : "街道或开发区的上级须为区",
+                       "parent_id");
+    return YY_OK;
+}
+
 static enum yy_err phone_check(const char *p, struct yy_error *e)
 {
     if (!p || !*p)

@@ -96,6 +96,11 @@ bool geo_valid(double lat, double lon);
 /* Validation of records before they are stored.  Each returns YY_OK or
  * YY_BAD_INPUT with *e naming the field (field names as in the contract). */
 enum yy_err station_validate(const struct station *s, struct yy_error *e);
+/* A region's name, and its place in the tree: a district has no parent, a
+ * street or the development zone hangs under a district, a community under a
+ * street or the zone.  parent_kind is ignored when r has no parent. */
+enum yy_err region_validate(const struct region *r, enum region_kind parent_kind,
+                            struct yy_error *e);
 enum yy_err deputy_validate(const struct deputy *d, struct yy_error *e);
 enum yy_err unit_validate(const struct unit *u, struct yy_error *e);
 

@@ -74,6 +74,21 @@ static void region_row(struct arena *a, struct db_stmt *st, struct region *r)
 
 static enum yy_err region_add_tx(struct db *db, struct region *r, struct yy_error *e)
 {
+    enum region_kind parent_kind = REGION_DISTRICT;
+    if (r->parent_id) {
+        struct arena tmp = ARENA_INIT;
+        struct region parent;
+        enum yy_err prc = store_region_get(db, &tmp, r->parent_id, &parent, e);
+        parent_kind = parent.kind;
+        arena_release(&tmp);
+        if (prc == YY_NOT_FOUND)
+            return yy_fail(e, YY_BAD_INPUT, "unknown_parent", "上级区域不存在", "parent_id");
+        if (prc != YY_OK)
+            return prc;
+    }
+    enum yy_err vrc = region_validate(r, parent_kind, e);
+    if (vrc != YY_OK)
+        return vrc;
     PREP(st, db, "INSERT INTO regions (kind, name, parent_id) VALUES ($1, $2, $3) RETURNING id",
          e);
     db_bind_text(st, 1, region_kind_name(r->kind));
@@ -86,6 +101,8 @@ static enum yy_err region_add_tx(struct db *db, struct region *r, struct yy_erro
     if (rc == YY_OK)
         r->id = db_col_int(st, 0);
     db_done(st);
+    if (rc == YY_CONFLICT)
+        return yy_fail(e, YY_CONFLICT, "duplicate_name", "同一上级下已有同名区域", "name");
     return rc;
 }
 

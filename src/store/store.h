@@ -20,6 +20,8 @@
 #include "store/db.h"
 
 /* ---- regions ---- */
+/* Checks the name and the place in the tree (region_validate); sets r->id.
+ * A sibling with the same name is YY_CONFLICT. */
 enum yy_err store_region_add(struct db *db, struct region *r, struct yy_error *e);
 enum yy_err store_region_get(struct db *db, struct arena *a, int64_t id, struct region *out,
                              struct yy_error *e);
