@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every suite and ends with one line "N passed, N failed" over all of them.
 #   unit:      the cmocka tests, built normally and with ASan+UBSan
-#   http:      the Node test runner against the real server (both builds)
+#   http:      the Node test runner against the real server (both builds) on
+#              SQLite, and again on PostgreSQL (a throwaway cluster that this
+#              script starts with tests/pg.sh and removes at exit)
 # Each suite's own output goes to tests/artifacts/<suite>.log; failures are shown.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,10 +34,10 @@ run_cmocka() { # build-dir label
   done
 }
 
-run_node() { # binary label
-  local bin=$1 label=$2
+run_node() { # binary label [pg-url]
+  local bin=$1 label=$2 pg=${3:-}
   local log="$out/$label.log"
-  YOUYUE_BIN="$bin" node --test --test-reporter=tap --test-concurrency=1 tests/http/ >"$log" 2>&1
+  YOUYUE_PG_URL="$pg" YOUYUE_BIN="$bin" node --test --test-reporter=tap --test-concurrency=1 tests/http/ >"$log" 2>&1
   local rc=$?
   local pass fail
   pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
@@ -50,6 +52,17 @@ run_cmocka build unit
 run_cmocka build-asan unit-asan
 run_node "$PWD/build/youyue" http
 run_node "$PWD/build-asan/youyue" http-asan
+
+pgdir=$(mktemp -d /tmp/youyue-pg.XXXXXX)
+chmod 755 "$pgdir"
+trap 'tests/pg.sh stop "$pgdir/cluster"; rm -rf "$pgdir"' EXIT
+if pgurl=$(tests/pg.sh start "$pgdir/cluster" 2>"$out/pg-start.log"); then
+  run_node "$PWD/build/youyue" http-postgresql "$pgurl"
+  run_node "$PWD/build-asan/youyue" http-postgresql-asan "$pgurl"
+else
+  echo "--- could not start PostgreSQL:"; cat "$out/pg-start.log"
+  count "http-postgresql (not started)" 0 1
+fi
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -4,9 +4,9 @@
 # Uses apt-get as root, or through sudo.  Prints nothing when all is there.
 set -euo pipefail
 
-build=(meson ninja-build gcc pkg-config python3 libmicrohttpd-dev libsqlite3-dev
+build=(meson ninja-build gcc pkg-config python3 libmicrohttpd-dev libsqlite3-dev libpq-dev
        libjansson-dev libsodium-dev libcmocka-dev)
-test=(nodejs sqlite3 curl)
+test=(nodejs sqlite3 curl postgresql postgresql-client)
 bench=(wrk nginx-light)
 fuzz=(clang)
 

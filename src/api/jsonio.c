@@ -53,6 +53,10 @@ enum yy_err api_body_object(struct request *req, json_t **out)
     return YY_OK;
 }
 
+/* The unknown key named in the error must outlive obj, which callers free
+ * right after a failure: a per-thread copy (a request runs on one thread). */
+static _Thread_local char unknown_key[128];
+
 enum yy_err json_only_fields(json_t *obj, const char *const *allowed, struct yy_error *e)
 {
     const char *key;
@@ -62,8 +66,17 @@ enum yy_err json_only_fields(json_t *obj, const char *const *allowed, struct yy_
         for (const char *const *a = allowed; *a; a++)
             if (!strcmp(*a, key))
                 ok = true;
-        if (!ok)
-            return yy_fail(e, YY_BAD_INPUT, "unknown_field", "不认识的字段", key);
+        if (!ok) {
+            size_t n = strlen(key);
+            if (n >= sizeof(unknown_key)) { /* cut at a character boundary */
+                n = sizeof(unknown_key) - 1;
+                while (n && ((unsigned char)key[n] & 0xC0) == 0x80)
+                    n--;
+            }
+            memcpy(unknown_key, key, n);
+            unknown_key[n] = '\0';
+            return yy_fail(e, YY_BAD_INPUT, "unknown_field", "不认识的字段", unknown_key);
+        }
     }
     return YY_OK;
 }

@@ -1,6 +1,7 @@
 /* import.c - registry import from CSV; see import.h. */
 #include "cli/import.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/csv.h"
@@ -108,15 +109,31 @@ static bool station_kind_any(const char *s, enum station_kind *k)
 {
     if (station_kind_from_name(s, k))
         return true;
+    /* "社区代表接待室" also matches "接待室"; "中心代表联络站" also "中心联络站"
+     * (the label without "代表"); a part that fits several kinds ("联络站",
+     * "代表") is refused rather than read as the first of them. */
+    int found = -1;
     for (int i = 0; i <= STATION_PARK_HOME; i++) {
         const char *label = station_kind_label_zh((enum station_kind)i);
-        /* "社区代表接待室" also matches "接待室"; "中心代表联络站" also "中心联络站" */
-        if (!strcmp(s, label) || (strlen(s) >= 6 && strstr(label, s))) {
+        if (!strcmp(s, label)) {
             *k = (enum station_kind)i;
             return true;
         }
+        const char *rep = strstr(label, "代表");
+        char shorter[64] = "";
+        if (rep && strlen(label) < sizeof(shorter))
+            snprintf(shorter, sizeof(shorter), "%.*s%s", (int)(rep - label), label,
+                     rep + strlen("代表"));
+        if (strlen(s) >= 6 && (strstr(label, s) || strstr(shorter, s))) {
+            if (found >= 0)
+                return false;
+            found = i;
+        }
     }
-    return false;
+    if (found < 0)
+        return false;
+    *k = (enum station_kind)found;
+    return true;
 }
 
 static bool level_any(const char *s, enum deputy_level *l)

@@ -131,8 +131,9 @@ enum yy_err station_validate(const struct station *s, struct yy_error *e)
         return yy_fail(e, YY_BAD_INPUT, "invalid_reference", "社区编号不正确", "community_id");
     if ((rc = text_check(s->address, false, REGISTRY_TEXT_MAX, false, "address", e)) != YY_OK)
         return rc;
-    if (!geo_valid(s->lat, s->lon))
-        return yy_fail(e, YY_BAD_INPUT, "invalid_coordinates", "经纬度不正确", "lat");
+    if (!geo_valid(s->lat, s->lon)) /* name the coordinate that is wrong */
+        return yy_fail(e, YY_BAD_INPUT, "invalid_coordinates", "经纬度不正确",
+                       geo_valid(s->lat, 0) ? "lon" : "lat");
     if ((rc = text_check(s->opening_hours, false, REGISTRY_NAME_MAX, false, "opening_hours",
                          e)) != YY_OK)
         return rc;
@@ -193,7 +194,8 @@ enum yy_err deputy_validate(const struct deputy *d, struct yy_error *e)
     if ((rc = phone_check(d->phone, e)) != YY_OK)
         return rc;
     if (d->has_location && !geo_valid(d->lat, d->lon))
-        return yy_fail(e, YY_BAD_INPUT, "invalid_coordinates", "经纬度不正确", "lat");
+        return yy_fail(e, YY_BAD_INPUT, "invalid_coordinates", "经纬度不正确",
+                       geo_valid(d->lat, 0) ? "lon" : "lat");
     for (size_t i = 0; i < d->n_station_ids; i++) {
         if (d->station_ids[i] <= 0)
             return yy_fail(e, YY_BAD_INPUT, "invalid_reference", "站点编号不正确",

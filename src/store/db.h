@@ -31,6 +31,8 @@ struct db_stmt;
  * *e filled on failure. Caller frees with db_close(). */
 struct db *db_open(const char *url, bool create, struct yy_error *e);
 void db_close(struct db *db);
+/* True for postgresql:// and postgres:// URLs. */
+bool db_url_is_postgres(const char *url);
 /* "sqlite" or "postgresql". */
 const char *db_backend(const struct db *db);
 /* Applies the versioned migrations not yet applied. Safe to run twice. */

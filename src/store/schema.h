@@ -8,5 +8,7 @@
 
 extern const char *const schema_sqlite[];
 extern const size_t schema_sqlite_n;
+extern const char *const schema_pg[];
+extern const size_t schema_pg_n;
 
 #endif

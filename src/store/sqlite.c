@@ -11,7 +11,7 @@
  *    use and closed by db_close.
  *  - Prepared statements are cached per connection, keyed by SQL text.
  */
-#include "store/db.h"
+#include "store/backend.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -27,7 +27,7 @@
 
 struct cached {
     char *sql;
-    struct db_stmt *st;
+    struct sq_stmt *st;
 };
 
 struct conn {
@@ -36,7 +36,8 @@ struct conn {
     struct conn *next_reader; /* list of all readers, for db_close */
 };
 
-struct db_stmt {
+struct sq_stmt {
+    struct db_stmt base;
     sqlite3_stmt *s;
     struct conn *conn;
     bool cached;
@@ -45,7 +46,8 @@ struct db_stmt {
     bool done; /* stepped past the last row */
 };
 
-struct db {
+struct sq_db {
+    struct db base;
     char *path;
     struct conn writer;
     pthread_mutex_t wlock;
@@ -54,16 +56,14 @@ struct db {
     struct conn *readers;
 };
 
-/* The transaction this thread holds, if any (one db per thread at a time). */
-static _Thread_local struct db *tx_db;
-static _Thread_local int tx_depth;
+#define SQ(db) ((struct sq_db *)(void *)(db))
+#define SQS(st) ((struct sq_stmt *)(void *)(st))
 
-static const char *path_of(const char *url)
-{
-    if (!strncmp(url, "sqlite:", 7))
-        return url + 7;
-    return url;
-}
+static const struct db_ops sqlite_ops;
+
+/* The transaction this thread holds, if any (one db per thread at a time). */
+static _Thread_local struct sq_db *tx_db;
+static _Thread_local int tx_depth;
 
 static enum yy_err sqlite_error(struct yy_error *e, sqlite3 *h, int rc, const char *what)
 {
@@ -114,13 +114,8 @@ static void conn_close(struct conn *c)
     c->h = NULL;
 }
 
-struct db *db_open(const char *url, bool create, struct yy_error *e)
+struct db *sqlite_open(const char *path, bool create, struct yy_error *e)
 {
-    if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13)) {
-        yy_fail(e, YY_BAD_INPUT, "backend_unavailable", "此版本尚不支持 PostgreSQL 数据库", "db");
-        return NULL;
-    }
-    const char *path = path_of(url);
     if (!*path) {
         yy_fail(e, YY_BAD_INPUT, "invalid_db", "数据库路径为空", "db");
         return NULL;
@@ -129,11 +124,12 @@ struct db *db_open(const char *url, bool create, struct yy_error *e)
         yy_fail(e, YY_NOT_FOUND, "db_not_found", "数据库文件不存在", "db");
         return NULL;
     }
-    struct db *db = calloc(1, sizeof(*db));
+    struct sq_db *db = calloc(1, sizeof(*db));
     if (!db) {
         yy_fail(e, YY_NOMEM, NULL, NULL, NULL);
         return NULL;
     }
+    db->base.ops = &sqlite_ops;
     db->path = strdup(path);
     pthread_mutex_init(&db->wlock, NULL);
     pthread_mutex_init(&db->readers_lock, NULL);
@@ -146,16 +142,15 @@ struct db *db_open(const char *url, bool create, struct yy_error *e)
         log_msg("error", "cannot open database %s: %s", path, msg ? msg : sqlite3_errstr(rc));
         free(msg);
         yy_fail(e, YY_IO, "db_open_failed", "无法打开数据库", "db");
-        db_close(db);
+        sqlite_ops.close(&db->base);
         return NULL;
     }
-    return db;
+    return &db->base;
 }
 
-void db_close(struct db *db)
+static void sq_close(struct db *base)
 {
-    if (!db)
-        return;
+    struct sq_db *db = SQ(base);
     struct conn *r = db->readers;
     while (r) {
         struct conn *next = r->next_reader;
@@ -172,15 +167,9 @@ void db_close(struct db *db)
     free(db);
 }
 
-const char *db_backend(const struct db *db)
-{
-    (void)db;
-    return "sqlite";
-}
-
 /* The connection this thread uses now: the writer inside a transaction, else
  * its own reader. NULL when a reader cannot be opened. */
-static struct conn *current_conn(struct db *db)
+static struct conn *current_conn(struct sq_db *db)
 {
     if (tx_db == db && tx_depth > 0)
         return &db->writer;
@@ -208,8 +197,9 @@ static struct conn *current_conn(struct db *db)
 
 /* ---- transactions -------------------------------------------------------- */
 
-enum yy_err db_begin(struct db *db)
+static enum yy_err sq_begin(struct db *base)
 {
+    struct sq_db *db = SQ(base);
     if (tx_db == db && tx_depth > 0) {
         /* nested: a savepoint, so an inner failure undoes only the inner part */
         char sql[48];
@@ -231,8 +221,9 @@ enum yy_err db_begin(struct db *db)
     return YY_OK;
 }
 
-enum yy_err db_commit(struct db *db)
+static enum yy_err sq_commit(struct db *base)
 {
+    struct sq_db *db = SQ(base);
     if (tx_db != db || tx_depth <= 0)
         return YY_INTERNAL;
     if (tx_depth > 1) {
@@ -254,8 +245,9 @@ enum yy_err db_commit(struct db *db)
     return out;
 }
 
-void db_rollback(struct db *db)
+static void sq_rollback(struct db *base)
 {
+    struct sq_db *db = SQ(base);
     if (tx_db != db || tx_depth <= 0)
         return;
     if (tx_depth > 1) {
@@ -271,8 +263,9 @@ void db_rollback(struct db *db)
     pthread_mutex_unlock(&db->wlock);
 }
 
-bool db_in_transaction(struct db *db)
+static bool sq_in_transaction(struct db *base)
 {
+    struct sq_db *db = SQ(base);
     return tx_db == db && tx_depth > 0;
 }
 
@@ -286,8 +279,9 @@ static size_t hash_sql(const char *s)
     return h;
 }
 
-struct db_stmt *db_prepare(struct db *db, const char *sql, struct yy_error *e)
+static struct db_stmt *sq_prepare(struct db *base, const char *sql, struct yy_error *e)
 {
+    struct sq_db *db = SQ(base);
     struct conn *c = current_conn(db);
     if (!c) {
         yy_fail(e, YY_IO, "db_open_failed", "无法打开数据库", NULL);
@@ -303,11 +297,11 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct yy_error *e)
         }
         if (!strcmp(c->cache[k].sql, sql)) {
             if (!c->cache[k].st->in_use) {
-                struct db_stmt *st = c->cache[k].st;
+                struct sq_stmt *st = c->cache[k].st;
                 st->in_use = true;
                 st->stepped = false;
                 st->done = false;
-                return st;
+                return &st->base;
             }
             break; /* in use (re-entrant use): prepare a one-off below */
         }
@@ -320,12 +314,13 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct yy_error *e)
         log_msg("error", "in SQL: %s", sql);
         return NULL;
     }
-    struct db_stmt *st = calloc(1, sizeof(*st));
+    struct sq_stmt *st = calloc(1, sizeof(*st));
     if (!st) {
         sqlite3_finalize(s);
         yy_fail(e, YY_NOMEM, NULL, NULL, NULL);
         return NULL;
     }
+    st->base.ops = &sqlite_ops;
     st->s = s;
     st->conn = c;
     st->in_use = true;
@@ -334,34 +329,39 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct yy_error *e)
         c->cache[slot].st = st;
         st->cached = true;
     }
-    return st;
+    return &st->base;
 }
 
-void db_bind_int(struct db_stmt *st, int idx, int64_t v)
+static void sq_bind_int(struct db_stmt *st_, int idx, int64_t v)
 {
+    struct sq_stmt *st = SQS(st_);
     sqlite3_bind_int64(st->s, idx, v);
 }
 
-void db_bind_double(struct db_stmt *st, int idx, double v)
+static void sq_bind_double(struct db_stmt *st_, int idx, double v)
 {
+    struct sq_stmt *st = SQS(st_);
     sqlite3_bind_double(st->s, idx, v);
 }
 
-void db_bind_text(struct db_stmt *st, int idx, const char *s)
+static void sq_bind_text(struct db_stmt *st_, int idx, const char *s)
 {
+    struct sq_stmt *st = SQS(st_);
     if (s)
         sqlite3_bind_text(st->s, idx, s, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(st->s, idx);
 }
 
-void db_bind_null(struct db_stmt *st, int idx)
+static void sq_bind_null(struct db_stmt *st_, int idx)
 {
+    struct sq_stmt *st = SQS(st_);
     sqlite3_bind_null(st->s, idx);
 }
 
-enum yy_err db_step(struct db_stmt *st, bool *row, struct yy_error *e)
+static enum yy_err sq_step(struct db_stmt *st_, bool *row, struct yy_error *e)
 {
+    struct sq_stmt *st = SQS(st_);
     *row = false;
     if (st->done)
         return YY_OK;
@@ -377,30 +377,33 @@ enum yy_err db_step(struct db_stmt *st, bool *row, struct yy_error *e)
     return sqlite_error(e, st->conn->h, sqlite3_extended_errcode(st->conn->h), "step");
 }
 
-int64_t db_col_int(struct db_stmt *st, int col)
+static int64_t sq_col_int(struct db_stmt *st_, int col)
 {
+    struct sq_stmt *st = SQS(st_);
     return sqlite3_column_int64(st->s, col);
 }
 
-double db_col_double(struct db_stmt *st, int col)
+static double sq_col_double(struct db_stmt *st_, int col)
 {
+    struct sq_stmt *st = SQS(st_);
     return sqlite3_column_double(st->s, col);
 }
 
-const char *db_col_text(struct db_stmt *st, int col)
+static const char *sq_col_text(struct db_stmt *st_, int col)
 {
+    struct sq_stmt *st = SQS(st_);
     return (const char *)sqlite3_column_text(st->s, col);
 }
 
-bool db_col_null(struct db_stmt *st, int col)
+static bool sq_col_null(struct db_stmt *st_, int col)
 {
+    struct sq_stmt *st = SQS(st_);
     return sqlite3_column_type(st->s, col) == SQLITE_NULL;
 }
 
-void db_done(struct db_stmt *st)
+static void sq_done(struct db_stmt *st_)
 {
-    if (!st)
-        return;
+    struct sq_stmt *st = SQS(st_);
     sqlite3_reset(st->s);
     sqlite3_clear_bindings(st->s);
     if (st->cached) {
@@ -411,30 +414,18 @@ void db_done(struct db_stmt *st)
     }
 }
 
-int64_t db_changes(struct db *db)
+static int64_t sq_changes(struct db *base)
 {
+    struct sq_db *db = SQ(base);
     struct conn *c = current_conn(db);
     return c ? sqlite3_changes64(c->h) : 0;
 }
 
-enum yy_err db_exec(struct db *db, const char *sql, struct yy_error *e)
-{
-    struct db_stmt *st = db_prepare(db, sql, e);
-    if (!st)
-        return e ? e->kind : YY_INTERNAL;
-    bool row;
-    enum yy_err rc;
-    do {
-        rc = db_step(st, &row, e);
-    } while (rc == YY_OK && row);
-    db_done(st);
-    return rc;
-}
-
 /* ---- schema and backup --------------------------------------------------- */
 
-int db_schema_version(struct db *db)
+static int sq_schema_version(struct db *base)
 {
+    struct sq_db *db = SQ(base);
     sqlite3_stmt *s;
     int v = -1;
     if (sqlite3_prepare_v2(db->writer.h, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
@@ -445,15 +436,16 @@ int db_schema_version(struct db *db)
     return v;
 }
 
-enum yy_err db_migrate(struct db *db, struct yy_error *e)
+static enum yy_err sq_migrate(struct db *base, struct yy_error *e)
 {
-    int have = db_schema_version(db);
+    struct sq_db *db = SQ(base);
+    int have = sq_schema_version(base);
     if (have < 0)
         return yy_fail(e, YY_IO, "db_open_failed", "无法读取数据库版本", "db");
     if ((size_t)have > schema_sqlite_n)
         return yy_fail(e, YY_CONFLICT, "schema_too_new", "数据库版本比程序新,请升级程序", "db");
     for (size_t v = (size_t)have; v < schema_sqlite_n; v++) {
-        enum yy_err rc = db_begin(db);
+        enum yy_err rc = sq_begin(base);
         if (rc != YY_OK)
             return yy_fail(e, rc, "migration_failed", "数据库升级失败", NULL);
         char *err = NULL;
@@ -466,18 +458,19 @@ enum yy_err db_migrate(struct db *db, struct yy_error *e)
         if (src != SQLITE_OK) {
             log_msg("error", "migration %zu failed: %s", v + 1, err ? err : "?");
             sqlite3_free(err);
-            db_rollback(db);
+            sq_rollback(base);
             return yy_fail(e, YY_INTERNAL, "migration_failed", "数据库升级失败", NULL);
         }
-        rc = db_commit(db);
+        rc = sq_commit(base);
         if (rc != YY_OK)
             return yy_fail(e, rc, "migration_failed", "数据库升级失败", NULL);
     }
     return YY_OK;
 }
 
-enum yy_err db_backup(struct db *db, const char *path, struct yy_error *e)
+static enum yy_err sq_backup(struct db *base, const char *path, struct yy_error *e)
 {
+    struct sq_db *db = SQ(base);
     /* Write beside the target and rename, so a failed backup never leaves a
      * half-written file under the name the operator asked for. */
     size_t n = strlen(path) + 16;
@@ -519,3 +512,27 @@ enum yy_err db_backup(struct db *db, const char *path, struct yy_error *e)
     free(tmp);
     return out;
 }
+
+static const struct db_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .migrate = sq_migrate,
+    .schema_version = sq_schema_version,
+    .backup = sq_backup,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .in_transaction = sq_in_transaction,
+    .prepare = sq_prepare,
+    .bind_int = sq_bind_int,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_int = sq_col_int,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .col_null = sq_col_null,
+    .done = sq_done,
+    .changes = sq_changes,
+};

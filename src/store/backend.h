@@ -1,0 +1,48 @@
+/* backend.h - what a store backend provides: the operations table behind
+ * db.h (after curl's TLS backends).  Only db.c and the backends include this.
+ *
+ * A backend's own database and statement structs start with the struct db /
+ * struct db_stmt declared here, so db.c can dispatch through ops.
+ */
+#ifndef YOUYUE_STORE_BACKEND_H
+#define YOUYUE_STORE_BACKEND_H
+
+#include "store/db.h"
+
+struct db_ops {
+    const char *name;
+    void (*close)(struct db *db);
+    enum yy_err (*migrate)(struct db *db, struct yy_error *e);
+    int (*schema_version)(struct db *db);
+    enum yy_err (*backup)(struct db *db, const char *path, struct yy_error *e);
+    enum yy_err (*begin)(struct db *db);
+    enum yy_err (*commit)(struct db *db);
+    void (*rollback)(struct db *db);
+    bool (*in_transaction)(struct db *db);
+    struct db_stmt *(*prepare)(struct db *db, const char *sql, struct yy_error *e);
+    void (*bind_int)(struct db_stmt *st, int idx, int64_t v);
+    void (*bind_double)(struct db_stmt *st, int idx, double v);
+    void (*bind_text)(struct db_stmt *st, int idx, const char *s);
+    void (*bind_null)(struct db_stmt *st, int idx);
+    enum yy_err (*step)(struct db_stmt *st, bool *row, struct yy_error *e);
+    int64_t (*col_int)(struct db_stmt *st, int col);
+    double (*col_double)(struct db_stmt *st, int col);
+    const char *(*col_text)(struct db_stmt *st, int col);
+    bool (*col_null)(struct db_stmt *st, int col);
+    void (*done)(struct db_stmt *st);
+    int64_t (*changes)(struct db *db);
+};
+
+struct db {
+    const struct db_ops *ops;
+};
+
+struct db_stmt {
+    const struct db_ops *ops;
+};
+
+/* Backend constructors (NULL with *e filled on failure). */
+struct db *sqlite_open(const char *path, bool create, struct yy_error *e);
+struct db *pg_open(const char *url, bool create, struct yy_error *e);
+
+#endif

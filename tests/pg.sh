@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the tests: no system service, no port
+# clash, gone when stopped.
+#   tests/pg.sh start DIR   initdb in DIR, start on a Unix socket in DIR and a
+#                           free loopback port; prints the base URL
+#   tests/pg.sh stop DIR    stops it and removes DIR
+# As root the server runs as the postgres user (PostgreSQL refuses root).
+set -euo pipefail
+cmd=$1 dir=$2
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -n "$bin" ] || { echo "tests/pg.sh: PostgreSQL server not installed" >&2; exit 1; }
+
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$cmd" in
+start)
+  mkdir -p "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
+  as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+fsync = on
+max_connections = 200
+wal_level = replica
+max_wal_senders = 5
+hot_standby = on
+log_min_messages = warning
+CONF
+  echo "host replication postgres 127.0.0.1/32 trust" >>"$dir/data/pg_hba.conf"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+  echo "postgresql://postgres@127.0.0.1:$port"
+  ;;
+stop)
+  if [ -d "$dir/data" ]; then
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir"
+  ;;
+*) echo "usage: tests/pg.sh start|stop DIR" >&2; exit 2 ;;
+esac
