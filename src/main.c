@@ -40,6 +40,19 @@ static void usage_error(const char *cmd, const char *what)
     exit(EXIT_USAGE);
 }
 
+/* getopt_long returned '?' (opterr is off, so getopt printed nothing): an
+ * unknown option, or one missing its value.  One line, then exit. */
+static void bad_option(const char *cmd, char *const *argv)
+{
+    char what[256];
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    if (strncmp(arg, "--", 2) != 0 && optopt > ' ' && optopt < 127)
+        snprintf(what, sizeof(what), "unknown option -%c", optopt);
+    else
+        snprintf(what, sizeof(what), "unknown option or missing value: %s", arg);
+    usage_error(cmd, what);
+}
+
 static const char *default_db(void)
 {
     const char *v = getenv("YOUYUE_DB");
@@ -126,7 +139,7 @@ static int cmd_init(int argc, char **argv)
                  "  --db DB   a path, sqlite:PATH or postgresql://... (default $YOUYUE_DB,\n"
                  "            else ./data/youyue.db)");
             return 0;
-        default: usage_error("init", "unknown option");
+        default: bad_option("init", argv);
         }
     }
     if (optind != argc)
@@ -207,7 +220,7 @@ static int cmd_serve(int argc, char **argv)
                  "                      503 (default 1024)\n"
                  "  --quiet             no request log lines");
             return 0;
-        default: usage_error("serve", "unknown option");
+        default: bad_option("serve", argv);
         }
     }
     if (optind != argc)
@@ -327,7 +340,7 @@ static int cmd_user(int argc, char **argv)
                  "community_staff need --scope: the id of the deputy, unit, street or\n"
                  "community.  The password is read from the first line of standard input.");
             return 0;
-        default: usage_error("user add", "unknown option");
+        default: bad_option("user add", argv);
         }
     }
     if (optind != argc)
@@ -393,7 +406,7 @@ static int cmd_import(int argc, char **argv)
                  "Chinese headers (类型,名称,上级; 类型,名称,街道,社区,地址,纬度,经度,\n"
                  "开放时间,接待日; 姓名,层级,界别,电话,站点) work too.");
             return 0;
-        default: usage_error("import", "unknown option");
+        default: bad_option("import", argv);
         }
     }
     if (argc - optind != 2)
@@ -457,7 +470,7 @@ static int cmd_backup(int argc, char **argv)
                  "Copies the live database to FILE (SQLite online backup: the server may\n"
                  "keep running).  Restore by stopping the server and using FILE as --db.");
             return 0;
-        default: usage_error("backup", "unknown option");
+        default: bad_option("backup", argv);
         }
     }
     if (argc - optind != 1)
@@ -492,6 +505,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    opterr = 0; /* bad options are reported by bad_option(), as one line */
     if (!auth_init())
         die("cannot initialise libsodium");
     if (argc < 2) {

@@ -9,7 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 out=tests/artifacts
 mkdir -p "$out"
-total_pass=0 total_fail=0
+total_pass=0 total_fail=0 total_skip=0
 
 count() { # suite pass fail
   printf '%-28s %4d passed, %d failed\n' "$1" "$2" "$3"
@@ -39,7 +39,10 @@ run_node() { # binary label [pg-url]
   local log="$out/$label.log"
   YOUYUE_PG_URL="$pg" YOUYUE_BIN="$bin" node --test --test-reporter=tap --test-concurrency=1 tests/http/ >"$log" 2>&1
   local rc=$?
-  local pass fail
+  local pass fail skip
+  skip=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$log" | tail -1)
+  total_skip=$((total_skip + ${skip:-0}))
+  [ "${skip:-0}" -ne 0 ] && grep -E "# SKIP" "$log" | sed "s/^/    $label skipped: /"
   pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
   fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
   pass=${pass:-0}; fail=${fail:-0}
@@ -64,5 +67,5 @@ else
   count "http-postgresql (not started)" 0 1
 fi
 
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

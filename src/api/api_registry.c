@@ -277,18 +277,28 @@ static enum yy_err post_station(struct request *req, struct response *res)
 static enum yy_err patch_station(struct request *req, struct response *res)
 {
     STORE(api_require_role(req, ROLE_ADMIN));
+    struct db *db = api_app(req)->db;
     int64_t id;
     struct station s;
-    STORE(path_id(req, &id));
-    STORE(store_station_get(api_app(req)->db, req->arena, id, &s, &req->err));
     json_t *body;
+    STORE(path_id(req, &id));
     STORE(api_body_object(req, &body));
-    enum yy_err rc = station_from_json(req, body, false, &s);
+    /* read, overlay and write in one transaction with the row locked, so a
+     * concurrent edit of other fields is not undone */
+    enum yy_err rc = store_begin(db, &req->err);
+    if (rc == YY_OK) {
+        rc = store_station_get_for_update(db, req->arena, id, &s, &req->err);
+        if (rc == YY_OK)
+            rc = station_from_json(req, body, false, &s);
+        if (rc == YY_OK)
+            rc = store_station_update(db, &s, &req->err);
+        if (rc == YY_OK)
+            rc = store_commit(db, &req->err);
+        else
+            store_rollback(db);
+    }
     json_decref(body);
-    if (rc != YY_OK)
-        return rc;
-    STORE(store_station_update(api_app(req)->db, &s, &req->err));
-    return api_reply(res, 200, station_json(&s));
+    return rc == YY_OK ? api_reply(res, 200, station_json(&s)) : rc;
 }
 
 /* ---- deputies -------------------------------------------------------------- */
@@ -413,18 +423,26 @@ static enum yy_err post_deputy(struct request *req, struct response *res)
 static enum yy_err patch_deputy(struct request *req, struct response *res)
 {
     STORE(api_require_role(req, ROLE_ADMIN));
+    struct db *db = api_app(req)->db;
     int64_t id;
     struct deputy d;
-    STORE(path_id(req, &id));
-    STORE(store_deputy_get(api_app(req)->db, req->arena, id, &d, &req->err));
     json_t *body;
+    STORE(path_id(req, &id));
     STORE(api_body_object(req, &body));
-    enum yy_err rc = deputy_from_json(req, body, false, &d);
+    enum yy_err rc = store_begin(db, &req->err);
+    if (rc == YY_OK) {
+        rc = store_deputy_get_for_update(db, req->arena, id, &d, &req->err);
+        if (rc == YY_OK)
+            rc = deputy_from_json(req, body, false, &d);
+        if (rc == YY_OK)
+            rc = store_deputy_update(db, req->arena, &d, &req->err);
+        if (rc == YY_OK)
+            rc = store_commit(db, &req->err);
+        else
+            store_rollback(db);
+    }
     json_decref(body);
-    if (rc != YY_OK)
-        return rc;
-    STORE(store_deputy_update(api_app(req)->db, req->arena, &d, &req->err));
-    return api_reply(res, 200, deputy_json(req, &d));
+    return rc == YY_OK ? api_reply(res, 200, deputy_json(req, &d)) : rc;
 }
 
 /* ---- units ----------------------------------------------------------------- */
@@ -495,18 +513,26 @@ static enum yy_err post_unit(struct request *req, struct response *res)
 static enum yy_err patch_unit(struct request *req, struct response *res)
 {
     STORE(api_require_role(req, ROLE_ADMIN));
+    struct db *db = api_app(req)->db;
     int64_t id;
     struct unit u;
-    STORE(path_id(req, &id));
-    STORE(store_unit_get(api_app(req)->db, req->arena, id, &u, &req->err));
     json_t *body;
+    STORE(path_id(req, &id));
     STORE(api_body_object(req, &body));
-    enum yy_err rc = unit_from_json(req, body, false, &u);
+    enum yy_err rc = store_begin(db, &req->err);
+    if (rc == YY_OK) {
+        rc = store_unit_get_for_update(db, req->arena, id, &u, &req->err);
+        if (rc == YY_OK)
+            rc = unit_from_json(req, body, false, &u);
+        if (rc == YY_OK)
+            rc = store_unit_update(db, &u, &req->err);
+        if (rc == YY_OK)
+            rc = store_commit(db, &req->err);
+        else
+            store_rollback(db);
+    }
     json_decref(body);
-    if (rc != YY_OK)
-        return rc;
-    STORE(store_unit_update(api_app(req)->db, &u, &req->err));
-    return api_reply(res, 200, unit_json(&u));
+    return rc == YY_OK ? api_reply(res, 200, unit_json(&u)) : rc;
 }
 
 enum yy_err api_registry_routes(struct router *r)

@@ -60,6 +60,45 @@ static const char *col_str(struct arena *a, struct db_stmt *st, int col)
     if (!(st))                                                                                    \
     return (e) ? (e)->kind : YY_INTERNAL
 
+/* ---- transactions ----------------------------------------------------------- */
+
+enum yy_err store_begin(struct db *db, struct yy_error *e)
+{
+    enum yy_err rc = db_begin(db);
+    if (rc != YY_OK)
+        return yy_fail(e, YY_UNAVAILABLE, "database_busy", "数据库繁忙,请稍后再试", NULL);
+    return YY_OK;
+}
+
+enum yy_err store_commit(struct db *db, struct yy_error *e)
+{
+    enum yy_err rc = db_commit(db);
+    if (rc != YY_OK)
+        return yy_fail(e, rc == YY_UNAVAILABLE ? rc : YY_INTERNAL, "commit_failed",
+                       "保存失败,请重试", NULL);
+    return YY_OK;
+}
+
+void store_rollback(struct db *db)
+{
+    db_rollback(db);
+}
+
+/* Takes the row lock the portable way: a no-op UPDATE locks the row in
+ * PostgreSQL until commit, and SQLite's writer already excludes everyone.
+ * YY_NOT_FOUND when the row does not exist. */
+static enum yy_err lock_row(struct db *db, const char *sql, int64_t id, struct yy_error *e)
+{
+    if (!db_in_transaction(db))
+        return yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
+    PREP(st, db, sql, e);
+    db_bind_int(st, 1, id);
+    enum yy_err rc = run(st, e);
+    if (rc == YY_OK && db_changes(db) != 1)
+        rc = yy_fail(e, YY_NOT_FOUND, "not_found", "记录不存在", NULL);
+    return rc;
+}
+
 /* ---- regions --------------------------------------------------------------- */
 
 static void region_row(struct arena *a, struct db_stmt *st, struct region *r)
@@ -222,6 +261,14 @@ enum yy_err store_station_get(struct db *db, struct arena *a, int64_t id, struct
         station_row(a, st, out);
     db_done(st);
     return rc;
+}
+
+enum yy_err store_station_get_for_update(struct db *db, struct arena *a, int64_t id,
+                                         struct station *out, struct yy_error *e)
+{
+    enum yy_err rc =
+        lock_row(db, "UPDATE stations SET updated_at = updated_at WHERE id = $1", id, e);
+    return rc == YY_OK ? store_station_get(db, a, id, out, e) : rc;
 }
 
 enum yy_err store_station_find_by_name(struct db *db, struct arena *a, const char *name,
@@ -439,6 +486,14 @@ enum yy_err store_deputy_get(struct db *db, struct arena *a, int64_t id, struct 
     return rc;
 }
 
+enum yy_err store_deputy_get_for_update(struct db *db, struct arena *a, int64_t id,
+                                        struct deputy *out, struct yy_error *e)
+{
+    enum yy_err rc =
+        lock_row(db, "UPDATE deputies SET updated_at = updated_at WHERE id = $1", id, e);
+    return rc == YY_OK ? store_deputy_get(db, a, id, out, e) : rc;
+}
+
 /* Places a deputy without stations at the nearest one, when it has a location. */
 static enum yy_err deputy_place(struct db *db, struct arena *a, struct deputy *d,
                                 struct yy_error *e)
@@ -587,6 +642,13 @@ enum yy_err store_unit_get(struct db *db, struct arena *a, int64_t id, struct un
         unit_row(a, st, out);
     db_done(st);
     return rc;
+}
+
+enum yy_err store_unit_get_for_update(struct db *db, struct arena *a, int64_t id,
+                                      struct unit *out, struct yy_error *e)
+{
+    enum yy_err rc = lock_row(db, "UPDATE units SET updated_at = updated_at WHERE id = $1", id, e);
+    return rc == YY_OK ? store_unit_get(db, a, id, out, e) : rc;
 }
 
 static enum yy_err unit_add_tx(struct db *db, struct unit *u, struct yy_error *e)

@@ -19,6 +19,15 @@
 #include "domain/registry.h"
 #include "store/db.h"
 
+/* ---- transactions ---- */
+/* A read-modify-write spans begin .. commit: the *_for_update getters lock the
+ * row until then, so two concurrent edits of one record queue instead of one
+ * silently undoing the other.  store_begin fails with YY_UNAVAILABLE when the
+ * database cannot start one. */
+enum yy_err store_begin(struct db *db, struct yy_error *e);
+enum yy_err store_commit(struct db *db, struct yy_error *e);
+void store_rollback(struct db *db);
+
 /* ---- regions ---- */
 /* Checks the name and the place in the tree (region_validate); sets r->id.
  * A sibling with the same name is YY_CONFLICT. */
@@ -47,6 +56,9 @@ enum yy_err store_station_get(struct db *db, struct arena *a, int64_t id, struct
  * community inside it; sets s->id. */
 enum yy_err store_station_add(struct db *db, struct station *s, struct yy_error *e);
 enum yy_err store_station_update(struct db *db, const struct station *s, struct yy_error *e);
+/* Inside store_begin: locks the station's row until commit, then reads it. */
+enum yy_err store_station_get_for_update(struct db *db, struct arena *a, int64_t id,
+                                         struct station *out, struct yy_error *e);
 enum yy_err store_station_find_by_name(struct db *db, struct arena *a, const char *name,
                                        struct station *out, struct yy_error *e);
 
@@ -68,6 +80,8 @@ enum yy_err store_deputy_add(struct db *db, struct arena *a, struct deputy *d, s
 /* Replaces every field and the station assignments. */
 enum yy_err store_deputy_update(struct db *db, struct arena *a, struct deputy *d,
                                 struct yy_error *e);
+enum yy_err store_deputy_get_for_update(struct db *db, struct arena *a, int64_t id,
+                                        struct deputy *out, struct yy_error *e);
 
 /* ---- handling units ---- */
 enum yy_err store_units_list(struct db *db, struct arena *a, int64_t after_id, size_t limit,
@@ -76,6 +90,8 @@ enum yy_err store_unit_get(struct db *db, struct arena *a, int64_t id, struct un
                            struct yy_error *e);
 enum yy_err store_unit_add(struct db *db, struct unit *u, struct yy_error *e);
 enum yy_err store_unit_update(struct db *db, const struct unit *u, struct yy_error *e);
+enum yy_err store_unit_get_for_update(struct db *db, struct arena *a, int64_t id,
+                                      struct unit *out, struct yy_error *e);
 
 /* ---- accounts ---- */
 /* Adds a user with its roles; checks that each scope exists for its role.

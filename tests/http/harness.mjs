@@ -36,10 +36,14 @@ export function freshDatabase(dir) {
 }
 export const DEMO_PASSWORD = 'youyue-demo';
 
+// For the sanitizer build: any UBSan report ends the process with a non-zero
+// status (by default UBSan prints and carries on), and leaks are checked at exit.
+const SANITIZER_ENV = { UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1', ASAN_OPTIONS: 'detect_leaks=1' };
+
 /** Runs the CLI synchronously; returns { status, stdout, stderr }. */
 export function cli(args, { input, env } = {}) {
   const r = spawnSync(BIN, args, {
-    input, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120000,
+    input, encoding: 'utf8', env: { ...SANITIZER_ENV, ...process.env, ...env }, timeout: 120000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -54,7 +58,7 @@ export async function startServer({ demo = true, args = [], dir, db: existing } 
     if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
   }
   const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '4',
-    '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...SANITIZER_ENV, ...process.env } });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   let stdout = '';
