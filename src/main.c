@@ -23,6 +23,8 @@
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/* One line on stderr, with what the layers below logged last (the
+ * underlying cause, e.g. the database's own message) appended. */
 static void die(const char *fmt, ...)
 {
     va_list ap;
@@ -30,6 +32,9 @@ static void die(const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
+    const char *cause = log_last_error();
+    if (*cause)
+        fprintf(stderr, ": %s", cause);
     fputc('\n', stderr);
     exit(1);
 }
@@ -161,6 +166,7 @@ static int cmd_init(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"db-read", required_argument, 0, 'r'},
                                          {"listen", required_argument, 0, 'l'},
                                          {"threads", required_argument, 0, 't'},
                                          {"anon-rate", required_argument, 0, 'a'},
@@ -170,7 +176,7 @@ static int cmd_serve(int argc, char **argv)
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *url = default_db();
+    const char *url = default_db(), *read_url = NULL;
     const char *listen = getenv("YOUYUE_LISTEN");
     if (!listen || !*listen)
         listen = "127.0.0.1:8080";
@@ -183,6 +189,7 @@ static int cmd_serve(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'd': url = optarg; break;
+        case 'r': read_url = optarg; break;
         case 'l': listen = optarg; break;
         case 't':
             if (!parse_int64(optarg, 1, 256, &threads))
@@ -204,10 +211,15 @@ static int cmd_serve(int argc, char **argv)
         case 'D': demo = true; break;
         case 'q': quiet = true; break;
         case 'h':
-            puts("usage: youyue serve [--db DB] [--listen HOST:PORT] [--threads N]\n"
-                 "                    [--anon-rate N] [--trusted-proxy ADDR]... [--demo]\n\n"
+            puts("usage: youyue serve [--db DB] [--db-read URL] [--listen HOST:PORT]\n"
+                 "                    [--threads N] [--anon-rate N] [--trusted-proxy ADDR]...\n"
+                 "                    [--demo]\n\n"
                  "Serves the platform over HTTP.  Creates the database when it does not exist\n"
                  "(with the demo district when --demo is given and it is empty).\n\n"
+                 "  --db-read URL       a PostgreSQL hot standby (postgresql://...) of --db:\n"
+                 "                      reads outside transactions go there, writes and\n"
+                 "                      logins to --db; when it is down, everything goes to\n"
+                 "                      --db.  Only with a postgresql:// --db.\n"
                  "  --listen HOST:PORT  default $YOUYUE_LISTEN, else 127.0.0.1:8080; port 0\n"
                  "                      picks a free one.  Prints `listening on http://...`\n"
                  "                      as its first line.\n"
@@ -225,6 +237,10 @@ static int cmd_serve(int argc, char **argv)
     }
     if (optind != argc)
         usage_error("serve", "unexpected argument");
+    if (read_url && !db_url_is_postgres(url))
+        usage_error("serve", "--db-read needs a postgresql:// --db");
+    if (read_url && !db_url_is_postgres(read_url))
+        usage_error("serve", "--db-read must be a postgresql:// URL");
 
     char host[256];
     const char *colon = strrchr(listen, ':');
@@ -245,6 +261,11 @@ static int cmd_serve(int argc, char **argv)
     struct db *db = open_db(url, true);
     if (demo && db_is_empty(db))
         load_demo(db);
+    if (read_url) {
+        struct yy_error e = {0};
+        if (db_open_replica(db, read_url, &e) != YY_OK)
+            die("%s: %s (%s)", read_url, e.message, e.code);
+    }
 
     /* Block the stop signals before any thread starts, then wait for one. */
     sigset_t stop;
@@ -513,6 +534,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    /* Commands other than serve report on one line; serve logs JSON lines. */
+    log_capture(strcmp(cmd, "serve") != 0);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("youyue %s\n", YOUYUE_VERSION);
         return 0;
@@ -533,7 +556,6 @@ int main(int argc, char **argv)
         return cmd_import(argc, argv);
     if (!strcmp(cmd, "backup"))
         return cmd_backup(argc, argv);
-    fprintf(stderr, "youyue: unknown command '%s'\n", cmd);
-    usage(stderr);
+    fprintf(stderr, "youyue: unknown command '%s' (see youyue --help)\n", cmd);
     return EXIT_USAGE;
 }

@@ -3,7 +3,9 @@
 #   unit:      the cmocka tests, built normally and with ASan+UBSan
 #   http:      the Node test runner against the real server (both builds) on
 #              SQLite, and again on PostgreSQL (a throwaway cluster that this
-#              script starts with tests/pg.sh and removes at exit)
+#              script starts with tests/pg.sh and removes at exit), and once
+#              more (normal build) reading from a synchronous hot standby of
+#              that cluster (tests/pg.sh start-replica, YOUYUE_PG_READ_URL)
 # Each suite's own output goes to tests/artifacts/<suite>.log; failures are shown.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -34,10 +36,10 @@ run_cmocka() { # build-dir label
   done
 }
 
-run_node() { # binary label [pg-url]
-  local bin=$1 label=$2 pg=${3:-}
+run_node() { # binary label [pg-url [pg-read-url]]
+  local bin=$1 label=$2 pg=${3:-} pgread=${4:-}
   local log="$out/$label.log"
-  YOUYUE_PG_URL="$pg" YOUYUE_BIN="$bin" node --test --test-reporter=tap --test-concurrency=1 tests/http/ >"$log" 2>&1
+  YOUYUE_PG_URL="$pg" YOUYUE_PG_READ_URL="$pgread" YOUYUE_BIN="$bin" node --test --test-reporter=tap --test-concurrency=1 tests/http/ >"$log" 2>&1
   local rc=$?
   local pass fail skip
   skip=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$log" | tail -1)
@@ -58,10 +60,17 @@ run_node "$PWD/build-asan/youyue" http-asan
 
 pgdir=$(mktemp -d /tmp/youyue-pg.XXXXXX)
 chmod 755 "$pgdir"
-trap 'tests/pg.sh stop "$pgdir/cluster"; rm -rf "$pgdir"' EXIT
+# the standby stops first: with it gone, the primary's commits would wait for it
+trap 'tests/pg.sh stop "$pgdir/replica"; tests/pg.sh stop "$pgdir/cluster"; rm -rf "$pgdir"' EXIT
 if pgurl=$(tests/pg.sh start "$pgdir/cluster" 2>"$out/pg-start.log"); then
   run_node "$PWD/build/youyue" http-postgresql "$pgurl"
   run_node "$PWD/build-asan/youyue" http-postgresql-asan "$pgurl"
+  if pgread=$(tests/pg.sh start-replica "$pgdir/cluster" "$pgdir/replica" 2>"$out/pg-replica-start.log"); then
+    run_node "$PWD/build/youyue" http-postgresql-replica "$pgurl" "$pgread"
+  else
+    echo "--- could not start the PostgreSQL standby:"; cat "$out/pg-replica-start.log"
+    count "http-postgresql-replica (not started)" 0 1
+  fi
 else
   echo "--- could not start PostgreSQL:"; cat "$out/pg-start.log"
   count "http-postgresql (not started)" 0 1

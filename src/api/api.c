@@ -4,7 +4,9 @@
 #include "api/api.h"
 
 #include <string.h>
+#include <strings.h>
 
+#include "api/cache.h"
 #include "api/jsonio.h"
 #include "core/timeutil.h"
 #include "http/metrics.h"
@@ -54,10 +56,16 @@ enum yy_err api_before(struct request *req)
     int64_t now = time_now();
 
     const char *authz = request_header(req, "Authorization");
-    if (authz && !strncmp(authz, "Bearer ", 7)) {
+    if (authz && !strncasecmp(authz, "Bearer", 6) && (authz[6] == ' ' || authz[6] == '\0')) {
         char hash[TOKEN_HASH_LEN + 1];
         int64_t uid;
-        token_hash(authz + 7, hash);
+        const char *tok = authz + 6;
+        while (*tok == ' ')
+            tok++;
+        if (!*tok || strlen(tok) > 64)
+            return yy_fail(&req->err, YY_UNAUTHORIZED, "invalid_token", "访问令牌无效或已过期",
+                           NULL);
+        token_hash(tok, hash);
         if (store_token_get(app->db, hash, now, &uid, NULL) != YY_OK ||
             store_user_get(app->db, req->arena, uid, &c->user, NULL) != YY_OK)
             return yy_fail(&req->err, YY_UNAUTHORIZED, "invalid_token", "访问令牌无效或已过期",
@@ -147,7 +155,9 @@ int app_init(struct app *app, struct db *db, unsigned anon_rate)
     app->login_by_addr = throttle_new(LOGIN_FAILURES_PER_ADDR, LOGIN_WINDOW_SECS);
     if (anon_rate)
         app->anon_writes = throttle_new(anon_rate, 60);
-    if (!app->login_by_login || !app->login_by_addr || (anon_rate && !app->anon_writes))
+    app->cache = cache_new(CACHE_MAX_ENTRIES, CACHE_MAX_BYTES);
+    if (!app->login_by_login || !app->login_by_addr || (anon_rate && !app->anon_writes) ||
+        !app->cache)
         return -1;
     router_init(&app->router);
     struct router *r = &app->router;
@@ -165,4 +175,5 @@ void app_release(struct app *app)
     throttle_free(app->login_by_login);
     throttle_free(app->login_by_addr);
     throttle_free(app->anon_writes);
+    cache_free(app->cache);
 }

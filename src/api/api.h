@@ -13,6 +13,8 @@
 #include "http/throttle.h"
 #include "store/db.h"
 
+struct cache;
+
 struct app {
     struct db *db;
     struct router router;
@@ -22,6 +24,7 @@ struct app {
     unsigned anon_rate;              /* per minute, 0 = off */
     int64_t session_ttl;             /* seconds */
     int64_t token_ttl;               /* seconds */
+    struct cache *cache;             /* shared responses (api/cache.h) */
 };
 
 enum auth_via { AUTH_NONE, AUTH_SESSION, AUTH_BEARER };

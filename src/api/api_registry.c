@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/cache.h"
 #include "api/jsonio.h"
 #include "core/timeutil.h"
 #include "domain/geo.h"
@@ -23,31 +24,77 @@ static json_t *id_or_null(int64_t id)
     return id ? json_integer(id) : json_null();
 }
 
+static void write_id_or_null(struct jsonw *w, int64_t id)
+{
+    if (id)
+        jsonw_int(w, id);
+    else
+        jsonw_null(w);
+}
+
 /* ---- regions --------------------------------------------------------------- */
+
+#define REGION_NONE SIZE_MAX
+
+/* A region's place in the tree, by index into the list. */
+struct region_node {
+    size_t child, last_child, next;
+};
+
+/* The array of the regions from index first on, along next, each with its
+ * children.  Deeper than JSONW_MAX_DEPTH only with a hand-edited parent chain;
+ * the writer then fails (500) rather than recursing further. */
+static void write_regions(struct jsonw *w, const struct region *rs, const struct region_node *nodes,
+                          size_t first)
+{
+    jsonw_array_begin(w);
+    for (size_t i = first; i != REGION_NONE && w->err == YY_OK; i = nodes[i].next) {
+        jsonw_object_begin(w);
+        jsonw_key(w, "id");
+        jsonw_int(w, rs[i].id);
+        jsonw_key(w, "kind");
+        jsonw_string(w, region_kind_name(rs[i].kind));
+        jsonw_key(w, "name");
+        jsonw_string(w, rs[i].name);
+        jsonw_key(w, "parent_id");
+        write_id_or_null(w, rs[i].parent_id);
+        jsonw_key(w, "children");
+        write_regions(w, rs, nodes, nodes[i].child);
+        jsonw_object_end(w);
+    }
+    jsonw_array_end(w);
+}
 
 static enum yy_err get_regions(struct request *req, struct response *res)
 {
     struct region *rs;
     size_t n;
     STORE(store_regions_all(api_app(req)->db, req->arena, &rs, &n, &req->err));
-    json_t **nodes = arena_calloc(req->arena, n ? n : 1, sizeof(json_t *));
-    for (size_t i = 0; i < n; i++)
-        nodes[i] = json_pack("{s:I, s:s, s:s, s:o, s:[]}", "id", (json_int_t)rs[i].id, "kind",
-                             region_kind_name(rs[i].kind), "name", rs[i].name, "parent_id",
-                             id_or_null(rs[i].parent_id), "children");
-    json_t *roots = json_array();
-    /* parents come before children (ids grow), so one pass links them */
+    /* parents come before children (ids grow): link each region to the first
+     * child and next sibling, in order, then write the forest depth first */
+    struct region_node *nodes = arena_calloc(req->arena, n ? n : 1, sizeof(*nodes));
+    size_t first_root = REGION_NONE, last_root = REGION_NONE;
     for (size_t i = 0; i < n; i++) {
-        json_t *parent = NULL;
-        for (size_t j = 0; rs[i].parent_id && j < n; j++)
+        nodes[i].child = nodes[i].last_child = nodes[i].next = REGION_NONE;
+        size_t parent = REGION_NONE;
+        for (size_t j = 0; rs[i].parent_id && j < i; j++)
             if (rs[j].id == rs[i].parent_id)
-                parent = nodes[j];
-        if (parent)
-            json_array_append_new(json_object_get(parent, "children"), nodes[i]);
+                parent = j;
+        size_t *first = parent == REGION_NONE ? &first_root : &nodes[parent].child;
+        size_t *last = parent == REGION_NONE ? &last_root : &nodes[parent].last_child;
+        if (*last == REGION_NONE)
+            *first = i;
         else
-            json_array_append_new(roots, nodes[i]);
+            nodes[*last].next = i;
+        *last = i;
     }
-    return api_reply(res, 200, json_pack("{s:o}", "items", roots));
+    struct jsonw w;
+    api_reply_begin(res, 200, 16 + n * 128, &w);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "items");
+    write_regions(&w, rs, nodes, first_root);
+    jsonw_object_end(&w);
+    return api_reply_end(&w);
 }
 
 static enum yy_err post_region(struct request *req, struct response *res)
@@ -90,6 +137,38 @@ static json_t *station_json(const struct station *s)
                      s->opening_hours, "reception_rule", s->reception_rule);
 }
 
+/* station_json's members, streamed; the caller writes the braces, so it can
+ * add members of its own. */
+static void station_members(struct jsonw *w, const struct station *s)
+{
+    jsonw_key(w, "id");
+    jsonw_int(w, s->id);
+    jsonw_key(w, "kind");
+    jsonw_string(w, station_kind_name(s->kind));
+    jsonw_key(w, "kind_label");
+    jsonw_string(w, station_kind_label_zh(s->kind));
+    jsonw_key(w, "name");
+    jsonw_string(w, s->name);
+    jsonw_key(w, "street_id");
+    jsonw_int(w, s->street_id);
+    jsonw_key(w, "community_id");
+    write_id_or_null(w, s->community_id);
+    jsonw_key(w, "address");
+    jsonw_string(w, s->address);
+    jsonw_key(w, "lat");
+    jsonw_double(w, s->lat);
+    jsonw_key(w, "lon");
+    jsonw_double(w, s->lon);
+    jsonw_key(w, "opening_hours");
+    jsonw_string(w, s->opening_hours);
+    jsonw_key(w, "reception_rule");
+    jsonw_string(w, s->reception_rule);
+}
+
+/* Room for one station object (Chinese names and addresses, 3 bytes a
+ * character), so a list response grows its buffer once. */
+#define STATION_JSON_HINT 512
+
 static bool caller_sees_private(const struct request *req, int64_t deputy_id)
 {
     const struct caller *c = api_caller(req);
@@ -118,6 +197,46 @@ static json_t *deputy_json(const struct request *req, const struct deputy *d)
     }
     return o;
 }
+
+/* deputy_json, streamed. */
+static void deputy_write(struct jsonw *w, const struct request *req, const struct deputy *d)
+{
+    jsonw_object_begin(w);
+    jsonw_key(w, "id");
+    jsonw_int(w, d->id);
+    jsonw_key(w, "name");
+    jsonw_string(w, d->name);
+    jsonw_key(w, "levels");
+    jsonw_array_begin(w);
+    for (unsigned bit = LEVEL_NATIONAL; bit <= LEVEL_DISTRICT; bit <<= 1)
+        if (d->levels & bit)
+            jsonw_string(w, deputy_level_name((enum deputy_level)bit));
+    jsonw_array_end(w);
+    jsonw_key(w, "sector");
+    jsonw_string(w, d->sector ? d->sector : "");
+    jsonw_key(w, "station_ids");
+    jsonw_array_begin(w);
+    for (size_t i = 0; i < d->n_station_ids; i++)
+        jsonw_int(w, d->station_ids[i]);
+    jsonw_array_end(w);
+    if (caller_sees_private(req, d->id)) {
+        jsonw_key(w, "phone");
+        jsonw_string(w, d->phone); /* NULL: null */
+        jsonw_key(w, "lat");
+        if (d->has_location)
+            jsonw_double(w, d->lat);
+        else
+            jsonw_null(w);
+        jsonw_key(w, "lon");
+        if (d->has_location)
+            jsonw_double(w, d->lon);
+        else
+            jsonw_null(w);
+    }
+    jsonw_object_end(w);
+}
+
+#define DEPUTY_JSON_HINT 256
 
 /* near=LAT,LON */
 static enum yy_err query_near(struct request *req, bool *present, double *lat, double *lon)
@@ -154,38 +273,43 @@ static enum yy_err get_stations(struct request *req, struct response *res)
         f.by_kind = true;
     }
     STORE(query_near(req, &near, &lat, &lon));
+    STORE(query_text(req, "q", STORE_SEARCH_MAX, &f.q));
 
     struct station *items;
     size_t n;
-    json_t *arr = json_array();
+    size_t from, to; /* the slice of items shown */
     const char *next = NULL;
     if (near) {
         /* All matches sorted by distance; the cursor is an offset. */
         STORE(store_stations_list(api_app(req)->db, req->arena, &f, &items, &n, &req->err));
         geo_sort_by_distance(items, n, lat, lon);
-        size_t from = pg.after < 0 || (uint64_t)pg.after > n ? n : (size_t)pg.after;
-        size_t to = from + pg.limit < n ? from + pg.limit : n;
-        for (size_t i = from; i < to; i++) {
-            json_t *o = station_json(&items[i]);
-            json_object_set_new(
-                o, "distance_m",
-                json_integer((json_int_t)lround(geo_distance_m(lat, lon, items[i].lat,
-                                                               items[i].lon))));
-            json_array_append_new(arr, o);
-        }
+        from = pg.after < 0 || (uint64_t)pg.after > n ? n : (size_t)pg.after;
+        to = from + pg.limit < n ? from + pg.limit : n;
         if (to < n)
             next = api_cursor(req, (int64_t)to);
     } else {
         f.after_id = pg.after;
         f.limit = pg.limit + 1;
         STORE(store_stations_list(api_app(req)->db, req->arena, &f, &items, &n, &req->err));
-        size_t shown = n > pg.limit ? pg.limit : n;
-        for (size_t i = 0; i < shown; i++)
-            json_array_append_new(arr, station_json(&items[i]));
+        from = 0;
+        to = n > pg.limit ? pg.limit : n;
         if (n > pg.limit)
-            next = api_cursor(req, items[shown - 1].id);
+            next = api_cursor(req, items[to - 1].id);
     }
-    return api_reply(res, 200, api_list(arr, next));
+    struct jsonw w;
+    api_reply_begin(res, 200, 64 + (to - from) * STATION_JSON_HINT, &w);
+    api_list_begin(&w);
+    for (size_t i = from; i < to; i++) {
+        jsonw_object_begin(&w);
+        station_members(&w, &items[i]);
+        if (near) {
+            jsonw_key(&w, "distance_m");
+            jsonw_int(&w, lround(geo_distance_m(lat, lon, items[i].lat, items[i].lon)));
+        }
+        jsonw_object_end(&w);
+    }
+    api_list_end(&w, next);
+    return api_reply_end(&w);
 }
 
 static enum yy_err get_station(struct request *req, struct response *res)
@@ -199,19 +323,29 @@ static enum yy_err get_station(struct request *req, struct response *res)
     struct deputy *ds;
     size_t n;
     STORE(store_deputies_list(app->db, req->arena, &f, &ds, &n, &req->err));
-    json_t *o = station_json(&s);
-    json_t *deps = json_array();
+    struct jsonw w;
+    api_reply_begin(res, 200, STATION_JSON_HINT + n * DEPUTY_JSON_HINT, &w);
+    jsonw_object_begin(&w);
+    station_members(&w, &s);
+    jsonw_key(&w, "deputies");
+    jsonw_array_begin(&w);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(deps, deputy_json(req, &ds[i]));
-    json_object_set_new(o, "deputies", deps);
+        deputy_write(&w, req, &ds[i]);
+    jsonw_array_end(&w);
+    jsonw_key(&w, "next_reception_day");
     int64_t start, end;
-    if (reception_next(s.reception_rule, time_now(), &start, &end))
-        json_object_set_new(o, "next_reception_day",
-                            json_pack("{s:o, s:o}", "starts_at", json_time(start), "ends_at",
-                                      json_time(end)));
-    else
-        json_object_set_new(o, "next_reception_day", json_null());
-    return api_reply(res, 200, o);
+    if (reception_next(s.reception_rule, time_now(), &start, &end)) {
+        jsonw_object_begin(&w);
+        jsonw_key(&w, "starts_at");
+        api_write_time(&w, start);
+        jsonw_key(&w, "ends_at");
+        api_write_time(&w, end);
+        jsonw_object_end(&w);
+    } else {
+        jsonw_null(&w);
+    }
+    jsonw_object_end(&w);
+    return api_reply_end(&w);
 }
 
 /* Reads station fields present in body over *s (all required when creating). */
@@ -309,6 +443,7 @@ static enum yy_err get_deputies(struct request *req, struct response *res)
     struct deputy_filter f = {0};
     STORE(api_page(req, &pg));
     STORE(query_int(req, "station", 1, INT64_MAX, &f.station_id, NULL));
+    STORE(query_text(req, "q", STORE_SEARCH_MAX, &f.q));
     const char *level = kvlist_get(&req->query, "level");
     if (level && *level) {
         enum deputy_level l;
@@ -323,11 +458,13 @@ static enum yy_err get_deputies(struct request *req, struct response *res)
     size_t n;
     STORE(store_deputies_list(api_app(req)->db, req->arena, &f, &ds, &n, &req->err));
     size_t shown = n > pg.limit ? pg.limit : n;
-    json_t *arr = json_array();
+    struct jsonw w;
+    api_reply_begin(res, 200, 64 + shown * DEPUTY_JSON_HINT, &w);
+    api_list_begin(&w);
     for (size_t i = 0; i < shown; i++)
-        json_array_append_new(arr, deputy_json(req, &ds[i]));
-    return api_reply(res, 200,
-                     api_list(arr, n > pg.limit ? api_cursor(req, ds[shown - 1].id) : NULL));
+        deputy_write(&w, req, &ds[i]);
+    api_list_end(&w, n > pg.limit ? api_cursor(req, ds[shown - 1].id) : NULL);
+    return api_reply_end(&w);
 }
 
 static enum yy_err get_deputy(struct request *req, struct response *res)
@@ -462,11 +599,21 @@ static enum yy_err get_units(struct request *req, struct response *res)
     STORE(store_units_list(api_app(req)->db, req->arena, pg.after, pg.limit + 1, &us, &n,
                            &req->err));
     size_t shown = n > pg.limit ? pg.limit : n;
-    json_t *arr = json_array();
-    for (size_t i = 0; i < shown; i++)
-        json_array_append_new(arr, unit_json(&us[i]));
-    return api_reply(res, 200,
-                     api_list(arr, n > pg.limit ? api_cursor(req, us[shown - 1].id) : NULL));
+    struct jsonw w;
+    api_reply_begin(res, 200, 64 + shown * 128, &w);
+    api_list_begin(&w);
+    for (size_t i = 0; i < shown; i++) {
+        jsonw_object_begin(&w);
+        jsonw_key(&w, "id");
+        jsonw_int(&w, us[i].id);
+        jsonw_key(&w, "name");
+        jsonw_string(&w, us[i].name);
+        jsonw_key(&w, "kind");
+        jsonw_string(&w, unit_kind_name(us[i].kind));
+        jsonw_object_end(&w);
+    }
+    api_list_end(&w, n > pg.limit ? api_cursor(req, us[shown - 1].id) : NULL);
+    return api_reply_end(&w);
 }
 
 static enum yy_err get_unit(struct request *req, struct response *res)
@@ -535,23 +682,61 @@ static enum yy_err patch_unit(struct request *req, struct response *res)
     return rc == YY_OK ? api_reply(res, 200, unit_json(&u)) : rc;
 }
 
+/* ---- shared responses (api/cache.h) ---------------------------------------- */
+
+/* True when the caller may see some deputy's private fields, so lists of
+ * deputies written for them are theirs alone. */
+static bool caller_sees_some_private(const struct request *req)
+{
+    const struct caller *c = api_caller(req);
+    return c->via != AUTH_NONE &&
+           (user_has_role(&c->user, ROLE_ADMIN) || user_has_role(&c->user, ROLE_DEPUTY));
+}
+
+static enum yy_err get_regions_cached(struct request *req, struct response *res)
+{
+    return api_cached(req, res, get_regions, true);
+}
+
+static enum yy_err get_stations_cached(struct request *req, struct response *res)
+{
+    return api_cached(req, res, get_stations, true);
+}
+
+/* A station's page is not shared: next_reception_day depends on the date and
+ * its deputies on the caller.  It still gets an ETag. */
+static enum yy_err get_station_tagged(struct request *req, struct response *res)
+{
+    return api_cached(req, res, get_station, false);
+}
+
+static enum yy_err get_deputies_cached(struct request *req, struct response *res)
+{
+    return api_cached(req, res, get_deputies, !caller_sees_some_private(req));
+}
+
+static enum yy_err get_units_cached(struct request *req, struct response *res)
+{
+    return api_cached(req, res, get_units, true);
+}
+
 enum yy_err api_registry_routes(struct router *r)
 {
     static const struct {
         const char *method, *pattern;
         route_fn fn;
     } routes[] = {
-        {"GET", "/api/v1/regions", get_regions},
+        {"GET", "/api/v1/regions", get_regions_cached},
         {"POST", "/api/v1/regions", post_region},
-        {"GET", "/api/v1/stations", get_stations},
+        {"GET", "/api/v1/stations", get_stations_cached},
         {"POST", "/api/v1/stations", post_station},
-        {"GET", "/api/v1/stations/{id}", get_station},
+        {"GET", "/api/v1/stations/{id}", get_station_tagged},
         {"PATCH", "/api/v1/stations/{id}", patch_station},
-        {"GET", "/api/v1/deputies", get_deputies},
+        {"GET", "/api/v1/deputies", get_deputies_cached},
         {"POST", "/api/v1/deputies", post_deputy},
         {"GET", "/api/v1/deputies/{id}", get_deputy},
         {"PATCH", "/api/v1/deputies/{id}", patch_deputy},
-        {"GET", "/api/v1/units", get_units},
+        {"GET", "/api/v1/units", get_units_cached},
         {"POST", "/api/v1/units", post_unit},
         {"GET", "/api/v1/units/{id}", get_unit},
         {"PATCH", "/api/v1/units/{id}", patch_unit},

@@ -198,6 +198,29 @@ enum yy_err query_int(struct request *req, const char *key, int64_t min, int64_t
     return YY_OK;
 }
 
+enum yy_err query_text(struct request *req, const char *key, size_t max, const char **out)
+{
+    *out = NULL;
+    const char *v = kvlist_get(&req->query, key);
+    if (!v || !*v)
+        return YY_OK;
+    if (kvlist_count(&req->query, key) > 1)
+        return field_fail(req, "repeated_parameter", "参数重复", key);
+    size_t n = strlen(v);
+    if (!utf8_valid(v, n) || utf8_has_controls(v, n) || strpbrk(v, "\t\r\n"))
+        return field_fail(req, "invalid_parameter", "参数不是有效的文本", key);
+    if (utf8_length(v, n) > max)
+        return field_fail(req, "invalid_parameter",
+                          arena_printf(req->arena, "参数不能超过%zu个字", max), key);
+    while (*v == ' ')
+        v++, n--;
+    while (n && v[n - 1] == ' ')
+        n--;
+    if (n)
+        *out = arena_strndup(req->arena, v, n);
+    return YY_OK;
+}
+
 #define CURSOR_RAW_MAX 24
 
 const char *api_cursor(struct request *req, int64_t pos)
@@ -255,4 +278,42 @@ json_t *json_time(int64_t t)
     char s[TIME_RFC3339_LEN];
     time_format_rfc3339(t, s);
     return json_string(s);
+}
+
+/* ---- responses streamed with core/jsonw ---------------------------------- */
+
+void api_reply_begin(struct response *res, int status, size_t size_hint, struct jsonw *w)
+{
+    res->status = status;
+    res->content_type = "application/json; charset=utf-8";
+    buf_reset(&res->body);
+    (void)buf_reserve(&res->body, size_hint); /* a hint: appends report real failures */
+    jsonw_init(w, &res->body);
+}
+
+enum yy_err api_reply_end(const struct jsonw *w)
+{
+    return jsonw_finish(w);
+}
+
+void api_list_begin(struct jsonw *w)
+{
+    jsonw_object_begin(w);
+    jsonw_key(w, "items");
+    jsonw_array_begin(w);
+}
+
+void api_list_end(struct jsonw *w, const char *next_cursor)
+{
+    jsonw_array_end(w);
+    jsonw_key(w, "next_cursor");
+    jsonw_string(w, next_cursor); /* NULL: null */
+    jsonw_object_end(w);
+}
+
+void api_write_time(struct jsonw *w, int64_t t)
+{
+    char s[TIME_RFC3339_LEN];
+    time_format_rfc3339(t, s);
+    jsonw_string(w, s);
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/jsonw.h"
 #include "http/http.h"
 
 /* Serialises obj (reference stolen) as the response body with status. */
@@ -48,10 +49,31 @@ json_t *api_list(json_t *items, const char *next_cursor);
 enum yy_err query_int(struct request *req, const char *key, int64_t min, int64_t max,
                       int64_t *out, bool *present);
 
+/* A text query parameter (e.g. q=): spaces around it are dropped; absent or
+ * then empty -> *out NULL.  Repeated, over max code points, or holding
+ * control characters -> YY_BAD_INPUT naming key. */
+enum yy_err query_text(struct request *req, const char *key, size_t max, const char **out);
+
 /* Id from the path parameter "id"; YY_NOT_FOUND when not a positive integer. */
 enum yy_err path_id(struct request *req, int64_t *out);
 
 /* RFC 3339 at +08:00 as a JSON string. */
 json_t *json_time(int64_t t);
+
+/* ---- responses streamed with core/jsonw (the hot read paths) ----------------
+ * The bytes are what api_reply would write for the same tree. */
+
+/* Starts a JSON response: status and content type set, the body emptied with
+ * room for about size_hint bytes (only a hint: too little just grows).  Write
+ * one value with w, then return api_reply_end(w). */
+void api_reply_begin(struct response *res, int status, size_t size_hint, struct jsonw *w);
+/* YY_OK, or the writer's failure (the server's error path replaces the body). */
+enum yy_err api_reply_end(const struct jsonw *w);
+/* {"items":[ ... ],"next_cursor":cursor or null}: api_list_begin writes up to
+ * the '[', api_list_end closes both. */
+void api_list_begin(struct jsonw *w);
+void api_list_end(struct jsonw *w, const char *next_cursor);
+/* RFC 3339 at +08:00 as a JSON string value. */
+void api_write_time(struct jsonw *w, int64_t t);
 
 #endif

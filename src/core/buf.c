@@ -49,6 +49,14 @@ static enum yy_err buf_grow(struct buf *b, size_t extra)
     return YY_OK;
 }
 
+enum yy_err buf_reserve(struct buf *b, size_t extra)
+{
+    enum yy_err rc = buf_grow(b, extra);
+    if (rc == YY_OK)
+        b->data[b->len] = '\0'; /* a fresh buffer keeps the invariant */
+    return rc;
+}
+
 enum yy_err buf_append(struct buf *b, const void *p, size_t n)
 {
     enum yy_err rc = buf_grow(b, n);

@@ -24,6 +24,10 @@ void buf_init(struct buf *b, size_t max);
 void buf_release(struct buf *b);
 void buf_reset(struct buf *b);
 
+/* Makes room for extra more bytes without changing the contents, so a writer
+ * that knows roughly how much it will append grows the buffer once.  Fails
+ * like buf_append (YY_TOO_LARGE past max, YY_NOMEM). */
+enum yy_err buf_reserve(struct buf *b, size_t extra);
 enum yy_err buf_append(struct buf *b, const void *p, size_t n);
 enum yy_err buf_puts(struct buf *b, const char *s);
 enum yy_err buf_putc(struct buf *b, char c);

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/timeutil.h"
@@ -35,6 +36,19 @@ unsigned long log_json_escape(char *dst, unsigned long len, unsigned long cap, c
     return len;
 }
 
+static int capture;
+static _Thread_local char last_error[1024];
+
+void log_capture(int on)
+{
+    capture = on;
+}
+
+const char *log_last_error(void)
+{
+    return last_error;
+}
+
 void log_msg(const char *level, const char *fmt, ...)
 {
     char msg[1024];
@@ -44,6 +58,11 @@ void log_msg(const char *level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    if (capture) {
+        if (!strcmp(level, "error"))
+            snprintf(last_error, sizeof(last_error), "%s", msg);
+        return;
+    }
     time_format_rfc3339(time_now(), ts);
     int n = snprintf(line, sizeof(line), "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"", ts, level);
     unsigned long len = (unsigned long)n;

@@ -56,6 +56,15 @@ bool utf8_has_controls(const char *str, size_t n)
     for (size_t i = 0; i < n; i++) {
         if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') || s[i] == 0x7F)
             return true;
+        /* C1 controls U+0080..U+009F: C2 80..C2 9F */
+        if (s[i] == 0xC2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
+            return true;
+        /* bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069),
+         * which make a name display as something else */
+        if (s[i] == 0xE2 && i + 2 < n &&
+            ((s[i + 1] == 0x80 && s[i + 2] >= 0xAA && s[i + 2] <= 0xAE) ||
+             (s[i + 1] == 0x81 && s[i + 2] >= 0xA6 && s[i + 2] <= 0xA9)))
+            return true;
     }
     return false;
 }

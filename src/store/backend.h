@@ -31,6 +31,17 @@ struct db_ops {
     bool (*col_null)(struct db_stmt *st, int col);
     void (*done)(struct db_stmt *st);
     int64_t (*changes)(struct db *db);
+    /* db.h db_data_version; NULL: always 0. */
+    uint64_t (*data_version)(struct db *db);
+    /* Hot standby (db.h db_open_replica); NULL where there is none. */
+    enum yy_err (*open_replica)(struct db *db, const char *url, struct yy_error *e);
+    bool (*has_replica)(struct db *db);
+    /* NULL: the same as prepare. */
+    struct db_stmt *(*prepare_primary)(struct db *db, const char *sql, struct yy_error *e);
+    /* db.h db_search_condition; both backends have it. */
+    enum yy_err (*search_condition)(struct db *db, const char *table, const char *alias,
+                                    const char *const *cols, const char *q, int param,
+                                    char *cond, size_t cond_n, char *arg, size_t arg_n);
 };
 
 struct db {
@@ -40,6 +51,10 @@ struct db {
 struct db_stmt {
     const struct db_ops *ops;
 };
+
+/* For search_condition: '%' q '%' with %, _ and \ escaped by \ (a LIKE
+ * pattern matching q as a substring).  False when out (size n) is too small. */
+bool db_like_pattern(const char *q, char *out, size_t n);
 
 /* Backend constructors (NULL with *e filled on failure). */
 struct db *sqlite_open(const char *path, bool create, struct yy_error *e);

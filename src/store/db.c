@@ -9,6 +9,24 @@ bool db_url_is_postgres(const char *url)
     return !strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11);
 }
 
+bool db_like_pattern(const char *q, char *out, size_t n)
+{
+    size_t o = 0;
+    if (n < 3)
+        return false;
+    out[o++] = '%';
+    for (const char *p = q; *p; p++) {
+        if (o + 4 > n)
+            return false;
+        if (*p == '%' || *p == '_' || *p == '\\')
+            out[o++] = '\\';
+        out[o++] = *p;
+    }
+    out[o++] = '%';
+    out[o] = '\0';
+    return true;
+}
+
 struct db *db_open(const char *url, bool create, struct yy_error *e)
 {
     if (db_url_is_postgres(url))
@@ -67,6 +85,36 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct yy_error *e)
     return db->ops->prepare(db, sql, e);
 }
 
+struct db_stmt *db_prepare_primary(struct db *db, const char *sql, struct yy_error *e)
+{
+    if (db->ops->prepare_primary)
+        return db->ops->prepare_primary(db, sql, e);
+    return db->ops->prepare(db, sql, e);
+}
+
+enum yy_err db_open_replica(struct db *db, const char *url, struct yy_error *e)
+{
+    if (!db->ops->open_replica)
+        return yy_fail(e, YY_BAD_INPUT, "replica_unsupported",
+                       "只读副本仅支持 PostgreSQL 数据库", "db-read");
+    if (!db_url_is_postgres(url))
+        return yy_fail(e, YY_BAD_INPUT, "invalid_replica",
+                       "只读副本须为 postgresql:// 地址", "db-read");
+    return db->ops->open_replica(db, url, e);
+}
+
+bool db_has_replica(struct db *db)
+{
+    return db->ops->has_replica && db->ops->has_replica(db);
+}
+
+enum yy_err db_search_condition(struct db *db, const char *table, const char *alias,
+                                const char *const *cols, const char *q, int param, char *cond,
+                                size_t cond_n, char *arg, size_t arg_n)
+{
+    return db->ops->search_condition(db, table, alias, cols, q, param, cond, cond_n, arg, arg_n);
+}
+
 void db_bind_int(struct db_stmt *st, int idx, int64_t v)
 {
     st->ops->bind_int(st, idx, v);
@@ -121,6 +169,11 @@ void db_done(struct db_stmt *st)
 int64_t db_changes(struct db *db)
 {
     return db->ops->changes(db);
+}
+
+uint64_t db_data_version(struct db *db)
+{
+    return db->ops->data_version ? db->ops->data_version(db) : 0;
 }
 
 enum yy_err db_exec(struct db *db, const char *sql, struct yy_error *e)

@@ -42,6 +42,20 @@ int db_schema_version(struct db *db);
 /* Copies the live database to path (SQLite online backup). */
 enum yy_err db_backup(struct db *db, const char *path, struct yy_error *e);
 
+/* Reads from a hot standby (PostgreSQL only; YY_BAD_INPUT on SQLite or for a
+ * url that is not postgresql://).  From then on a statement that starts with
+ * SELECT, prepared by db_prepare outside a transaction, runs on this thread's
+ * own connection to the standby; writes, everything inside a transaction,
+ * statements from db_prepare_primary, and reads by a thread that committed
+ * within the last second (read-after-write in one request) run on the
+ * primary.  When the standby cannot be reached or a statement fails there,
+ * the statement runs on the primary instead; the outage is logged once and
+ * the standby is tried again after a few seconds.  An unreachable standby at
+ * open time is not an error. */
+enum yy_err db_open_replica(struct db *db, const char *url, struct yy_error *e);
+/* True when db_open_replica was called on db. */
+bool db_has_replica(struct db *db);
+
 /* Write transactions.  They nest: an inner db_begin is a savepoint, so an
  * inner db_rollback undoes only the inner part and the outer transaction goes
  * on; the outermost db_commit makes everything durable at once. */
@@ -53,6 +67,24 @@ bool db_in_transaction(struct db *db);
 /* Returns NULL with *e filled on failure (bad SQL is a program error and is
  * logged). */
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct yy_error *e);
+/* As db_prepare, but always on the primary: for reads that must see the
+ * latest committed writes of any thread (sessions, tokens, accounts).  The
+ * same as db_prepare without a standby. */
+struct db_stmt *db_prepare_primary(struct db *db, const char *sql, struct yy_error *e);
+/* Text search, for the q= of lists: writes into cond (size cond_n) a SQL
+ * condition that is true for the rows of table (alias: its name or alias in
+ * the statement, whose column id is the row's id) where one of cols
+ * (NULL-terminated, at most 4) contains q as a substring.  ASCII letters match
+ * in either case; %, _, \, quotes and full-text operators in q are plain
+ * text.  The condition holds one placeholder, $param; bind *arg there (written
+ * into arg, of size arg_n >= 2 * strlen(q) + 3).  q must be non-empty UTF-8.
+ * SQLite: an FTS5 trigram index named TABLE_fts (content=TABLE, columns cols,
+ * kept by triggers) for q of 3+ characters, a LIKE scan for shorter q.
+ * PostgreSQL: ILIKE, served by pg_trgm GIN indexes for 3+ characters.
+ * YY_INTERNAL (logged) when the buffers are too small. */
+enum yy_err db_search_condition(struct db *db, const char *table, const char *alias,
+                                const char *const *cols, const char *q, int param, char *cond,
+                                size_t cond_n, char *arg, size_t arg_n);
 /* Binding: idx is 1-based. Text is copied. A NULL text binds NULL. */
 void db_bind_int(struct db_stmt *st, int idx, int64_t v);
 void db_bind_double(struct db_stmt *st, int idx, double v);
@@ -71,6 +103,21 @@ bool db_col_null(struct db_stmt *st, int col);
 void db_done(struct db_stmt *st);
 /* Rows changed by the last write on this thread's current connection. */
 int64_t db_changes(struct db *db);
+
+/* For caches of query results: a number that changes whenever a write has
+ * been committed, by this process or another one on the same database.  A
+ * call that starts after a commit completed returns a value different from
+ * every value returned by calls that ended before that commit; calls
+ * overlapping a commit may return either.  So tag a cached result with the
+ * value read before its query ran, and serve it only while the value is the
+ * same.  0 means "unknown, do not cache": always on PostgreSQL (commits of
+ * other servers and of psql cannot be seen cheaply; caching there is off),
+ * inside a transaction, and on errors.
+ * SQLite: an in-process counter bumped after every outermost commit, which
+ * also rises when PRAGMA data_version on this thread's read connection shows
+ * another connection's commit (another process's too).  Costs one tiny
+ * statement. */
+uint64_t db_data_version(struct db *db);
 
 /* Runs a statement that returns no rows.  Convenience over prepare/step/done. */
 enum yy_err db_exec(struct db *db, const char *sql, struct yy_error *e);

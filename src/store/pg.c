@@ -14,16 +14,26 @@
  *  - Nested transactions are savepoints, as on SQLite.
  *  - A broken connection is reset on the next statement outside a
  *    transaction.
+ *  - Optionally a hot standby (db_open_replica): SELECTs outside a
+ *    transaction run on the thread's own standby connection unless the thread
+ *    committed less than PG_STICKY_MS ago or the statement came from
+ *    db_prepare_primary.  A read the standby cannot answer runs again on the
+ *    primary; a standby that cannot be reached is left alone for
+ *    PG_REPLICA_RETRY_MS, and each outage is logged once.
+ *  - Every connection says application_name=youyue (a URL may override it).
  */
 #include "store/backend.h"
 
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -34,6 +44,8 @@ extern char **environ;
 #define PG_CACHE_SLOTS 256
 #define PG_MAX_PARAMS 32
 #define PG_MIGRATION_LOCK 745027 /* advisory lock key: one migrator at a time */
+#define PG_STICKY_MS 1000 /* after a commit, this thread reads on the primary */
+#define PG_REPLICA_RETRY_MS 5000 /* an unreachable standby is tried again after this */
 
 /* Oids of the built-in types we bind (pg_type.h is server-side only). */
 #define OID_INT8 20
@@ -49,6 +61,8 @@ struct pg_cached {
 
 struct pg_conn {
     PGconn *c;
+    bool replica;           /* a connection to the hot standby */
+    int64_t last_commit_ms; /* monotonic time of this thread's last commit */
     int tx_depth;
     int64_t changes;
     unsigned next_name;
@@ -56,8 +70,11 @@ struct pg_conn {
     struct pg_conn *next;
 };
 
+struct pg_db;
+
 struct pg_stmt {
     struct db_stmt base;
+    struct pg_db *db;
     struct pg_conn *conn;
     char *sql;
     int nparams;
@@ -79,6 +96,12 @@ struct pg_db {
     pthread_key_t key;
     pthread_mutex_t lock;
     struct pg_conn *conns;
+    /* the hot standby, when there is one (read_url set) */
+    char *read_url;
+    pthread_key_t rkey;
+    struct pg_conn *rconns;           /* under lock */
+    atomic_bool replica_down;         /* unreachable now: reads go to the primary */
+    _Atomic int64_t replica_retry_ms; /* when to try it again */
 };
 
 #define PG(db) ((struct pg_db *)(void *)(db))
@@ -127,9 +150,20 @@ static void notice_quiet(void *arg, const char *message)
     (void)message; /* NOTICEs ("relation exists, skipping") are not news */
 }
 
-static PGconn *connect_url(const char *url, char *err, size_t n)
+static int64_t now_ms(void)
 {
-    PGconn *c = PQconnectdb(url);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Connects to url; settings before dbname are defaults the URL may override.
+ * A standby gets a connect timeout, so a dead host does not hold a request. */
+static PGconn *connect_url(const char *url, bool replica, char *err, size_t n)
+{
+    const char *keys[] = {"application_name", "connect_timeout", "dbname", NULL};
+    const char *vals[] = {"youyue", replica ? "3" : "0", url, NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
     if (!c || PQstatus(c) != CONNECTION_OK) {
         snprintf(err, n, "%s", c ? PQerrorMessage(c) : "out of memory");
         size_t l = strlen(err);
@@ -148,7 +182,7 @@ struct db *pg_open(const char *url, bool create, struct yy_error *e)
 {
     (void)create; /* the database must exist: creating one needs rights the app should not have */
     char err[512];
-    PGconn *c = connect_url(url, err, sizeof(err));
+    PGconn *c = connect_url(url, false, err, sizeof(err));
     if (!c) {
         char shown[512];
         url_for_log(url, shown, sizeof(shown));
@@ -205,6 +239,15 @@ static void pg_close(struct db *base)
         conn_free(pc);
         pc = next;
     }
+    for (pc = db->rconns; pc;) {
+        struct pg_conn *next = pc->next;
+        conn_free(pc);
+        pc = next;
+    }
+    if (db->read_url) {
+        pthread_key_delete(db->rkey);
+        free(db->read_url);
+    }
     pthread_key_delete(db->key);
     pthread_mutex_destroy(&db->lock);
     free(db->url);
@@ -227,7 +270,7 @@ static struct pg_conn *thread_conn(struct pg_db *db)
         return PQstatus(pc->c) == CONNECTION_OK ? pc : NULL;
     }
     char err[512];
-    PGconn *c = connect_url(db->url, err, sizeof(err));
+    PGconn *c = connect_url(db->url, false, err, sizeof(err));
     if (!c) {
         log_msg("error", "cannot open a PostgreSQL connection: %s", err);
         return NULL;
@@ -244,6 +287,113 @@ static struct pg_conn *thread_conn(struct pg_db *db)
     pthread_mutex_unlock(&db->lock);
     pthread_setspecific(db->key, pc);
     return pc;
+}
+
+/* ---- the hot standby ------------------------------------------------------ */
+
+/* The standby cannot be reached: reads go to the primary until the retry
+ * time.  Logged once per outage. */
+static void replica_failed(struct pg_db *db, const char *why)
+{
+    atomic_store(&db->replica_retry_ms, now_ms() + PG_REPLICA_RETRY_MS);
+    if (!atomic_exchange(&db->replica_down, true)) {
+        char shown[512], reason[512];
+        url_for_log(db->read_url, shown, sizeof(shown));
+        snprintf(reason, sizeof(reason), "%s", why && *why ? why : "-");
+        for (char *nl = strchr(reason, '\n'); nl; nl = strchr(reason, '\n'))
+            *nl = ' ';
+        log_msg("warn", "hot standby %s unreachable, reading from the primary: %s", shown,
+                reason);
+    }
+}
+
+static void replica_ok(struct pg_db *db)
+{
+    if (atomic_exchange(&db->replica_down, false))
+        log_msg("info", "hot standby reachable again, reading from it");
+}
+
+/* This thread's standby connection for a read outside a transaction, or NULL
+ * when the read belongs on the primary (no standby, inside a transaction, a
+ * commit just now, the standby down). */
+static struct pg_conn *replica_conn(struct pg_db *db)
+{
+    if (!db->read_url)
+        return NULL;
+    struct pg_conn *primary = pthread_getspecific(db->key);
+    if (primary && (primary->tx_depth > 0 || now_ms() - primary->last_commit_ms < PG_STICKY_MS))
+        return NULL;
+    if (atomic_load(&db->replica_down) && now_ms() < atomic_load(&db->replica_retry_ms))
+        return NULL;
+    struct pg_conn *pc = pthread_getspecific(db->rkey);
+    if (pc) {
+        if (PQstatus(pc->c) != CONNECTION_OK) {
+            PQreset(pc->c);
+            for (size_t i = 0; i < PG_CACHE_SLOTS; i++)
+                if (pc->cache[i].st)
+                    pc->cache[i].st->name[0] = '\0';
+        }
+        if (PQstatus(pc->c) != CONNECTION_OK) {
+            replica_failed(db, PQerrorMessage(pc->c));
+            return NULL;
+        }
+        replica_ok(db);
+        return pc;
+    }
+    char err[512];
+    PGconn *c = connect_url(db->read_url, true, err, sizeof(err));
+    if (!c) {
+        replica_failed(db, err);
+        return NULL;
+    }
+    pc = calloc(1, sizeof(*pc));
+    if (!pc) {
+        PQfinish(c);
+        return NULL;
+    }
+    pc->c = c;
+    pc->replica = true;
+    pthread_mutex_lock(&db->lock);
+    pc->next = db->rconns;
+    db->rconns = pc;
+    pthread_mutex_unlock(&db->lock);
+    pthread_setspecific(db->rkey, pc);
+    replica_ok(db);
+    return pc;
+}
+
+static enum yy_err pg_open_replica(struct db *base, const char *url, struct yy_error *e)
+{
+    struct pg_db *db = PG(base);
+    if (db->read_url)
+        return yy_fail(e, YY_CONFLICT, "replica_open", "已经配置了只读副本", "db-read");
+    if (!(db->read_url = strdup(url)))
+        return yy_fail(e, YY_NOMEM, NULL, NULL, NULL);
+    pthread_key_create(&db->rkey, NULL);
+    /* a probe: an unreachable standby is logged and skipped, not fatal; the
+     * server threads open their own connections */
+    char err[512];
+    PGconn *c = connect_url(url, true, err, sizeof(err));
+    if (c)
+        PQfinish(c);
+    else
+        replica_failed(db, err);
+    return YY_OK;
+}
+
+static bool pg_has_replica(struct db *base)
+{
+    return PG(base)->read_url != NULL;
+}
+
+/* True for statements that only read: they may run on the standby. */
+static bool is_select(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
+        sql++;
+    return !strncasecmp(sql, "SELECT", 6) &&
+           !((sql[6] >= 'a' && sql[6] <= 'z') || (sql[6] >= 'A' && sql[6] <= 'Z') ||
+             (sql[6] >= '0' && sql[6] <= '9') || sql[6] == '_');
 }
 
 /* Runs a command without parameters on pc; YY_OK or a mapped error. */
@@ -296,6 +446,8 @@ static enum yy_err pg_commit(struct db *base)
     enum yy_err rc = simple(pc, sql, NULL);
     if (rc != YY_OK && pc->tx_depth == 0)
         simple(pc, "ROLLBACK", NULL);
+    if (rc == YY_OK && pc->tx_depth == 0)
+        pc->last_commit_ms = now_ms(); /* read-after-write stays on the primary */
     return rc;
 }
 
@@ -362,9 +514,9 @@ static void stmt_reset(struct pg_stmt *st)
     st->executed = false;
 }
 
-static struct db_stmt *pg_prepare(struct db *base, const char *sql, struct yy_error *e)
+static struct db_stmt *prepare_on(struct pg_db *db, struct pg_conn *pc, const char *sql,
+                                  struct yy_error *e)
 {
-    struct pg_conn *pc = thread_conn(PG(base));
     if (!pc) {
         yy_fail(e, YY_UNAVAILABLE, "database_unavailable", "数据库暂时不可用,请稍后再试", NULL);
         return NULL;
@@ -400,6 +552,7 @@ static struct db_stmt *pg_prepare(struct db *base, const char *sql, struct yy_er
         return NULL;
     }
     st->base.ops = &pg_ops;
+    st->db = db;
     st->conn = pc;
     st->nparams = np;
     st->in_use = true;
@@ -410,6 +563,19 @@ static struct db_stmt *pg_prepare(struct db *base, const char *sql, struct yy_er
         st->cached = true;
     }
     return &st->base;
+}
+
+static struct db_stmt *pg_prepare(struct db *base, const char *sql, struct yy_error *e)
+{
+    struct pg_db *db = PG(base);
+    struct pg_conn *pc = is_select(sql) ? replica_conn(db) : NULL;
+    return prepare_on(db, pc ? pc : thread_conn(db), sql, e);
+}
+
+static struct db_stmt *pg_prepare_primary(struct db *base, const char *sql, struct yy_error *e)
+{
+    struct pg_db *db = PG(base);
+    return prepare_on(db, thread_conn(db), sql, e);
 }
 
 static void set_param(struct pg_stmt *st, int idx, char *value, Oid type)
@@ -452,6 +618,30 @@ static char type_letter(Oid t)
     return t == OID_INT8 ? 'i' : t == OID_FLOAT8 ? 'd' : t == OID_TEXT ? 't' : 'u';
 }
 
+/* A read the standby could not answer (gone, or cancelled by a recovery
+ * conflict, or a schema it has not replayed yet): once more on the primary,
+ * as an unnamed statement. */
+static enum yy_err execute_on_primary(struct pg_stmt *st, struct yy_error *e)
+{
+    if (PQstatus(st->conn->c) != CONNECTION_OK) {
+        st->name[0] = '\0';
+        replica_failed(st->db, PQerrorMessage(st->conn->c));
+    }
+    PQclear(st->res);
+    st->res = NULL;
+    struct pg_conn *pc = thread_conn(st->db);
+    if (!pc)
+        return yy_fail(e, YY_UNAVAILABLE, "database_unavailable", "数据库暂时不可用,请稍后再试",
+                       NULL);
+    st->res = PQexecParams(pc->c, st->sql, st->nparams, st->types,
+                           (const char *const *)st->values, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(st->res);
+    if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
+        return pg_error(e, pc->c, st->res, "execute");
+    st->nrows = PQntuples(st->res);
+    return YY_OK;
+}
+
 static enum yy_err execute(struct pg_stmt *st, struct yy_error *e)
 {
     struct pg_conn *pc = st->conn;
@@ -462,6 +652,11 @@ static enum yy_err execute(struct pg_stmt *st, struct yy_error *e)
     if (!st->name[0] || strcmp(sig, st->prepared_sig) != 0) {
         snprintf(st->name, sizeof(st->name), "yy%u", ++pc->next_name);
         PGresult *r = PQprepare(pc->c, st->name, st->sql, st->nparams, st->types);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && pc->replica) {
+            PQclear(r);
+            st->name[0] = '\0';
+            return execute_on_primary(st, e);
+        }
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
             enum yy_err rc = pg_error(e, pc->c, r, "prepare");
             log_msg("error", "in SQL: %s", st->sql);
@@ -475,6 +670,8 @@ static enum yy_err execute(struct pg_stmt *st, struct yy_error *e)
     st->res = PQexecPrepared(pc->c, st->name, st->nparams, (const char *const *)st->values, NULL,
                              NULL, 0);
     ExecStatusType s = PQresultStatus(st->res);
+    if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK && pc->replica)
+        return execute_on_primary(st, e);
     if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
         enum yy_err rc = pg_error(e, pc->c, st->res, "execute");
         if (PQstatus(pc->c) != CONNECTION_OK)
@@ -564,6 +761,47 @@ static int64_t pg_changes(struct db *base)
     return pc ? pc->changes : 0;
 }
 
+/* db_data_version: 0, "unknown" - caching is off on PostgreSQL.  Commits
+ * by other servers, psql or a standby's primary are not visible here without
+ * a round trip per request (or LISTEN/NOTIFY plumbing), which would cost what
+ * a cache saves. */
+static uint64_t pg_data_version(struct db *base)
+{
+    (void)base;
+    return 0;
+}
+
+/* ---- text search --------------------------------------------------------- */
+
+/* ILIKE '%q%' (backslash is its default escape); pg_trgm's GIN indexes serve
+ * it when q has 3+ characters, a scan does for shorter q. */
+static enum yy_err pg_search_condition(struct db *base, const char *table, const char *alias,
+                                       const char *const *cols, const char *q, int param,
+                                       char *cond, size_t cond_n, char *arg, size_t arg_n)
+{
+    (void)base;
+    const char *who = alias ? alias : table;
+    size_t used = 0;
+    bool ok = db_like_pattern(q, arg, arg_n) && cond_n > 2;
+    if (ok)
+        cond[used++] = '(';
+    for (size_t i = 0; ok && cols[i]; i++) {
+        int w = snprintf(cond + used, cond_n - used, "%s%s.%s ILIKE $%d", i ? " OR " : "", who,
+                         cols[i], param);
+        ok = w > 0 && (size_t)w < cond_n - used;
+        if (ok)
+            used += (size_t)w;
+    }
+    ok = ok && used + 2 <= cond_n;
+    if (!ok) {
+        log_msg("error", "search condition for %s does not fit", table);
+        return YY_INTERNAL;
+    }
+    cond[used++] = ')';
+    cond[used] = '\0';
+    return YY_OK;
+}
+
 /* ---- schema and backup --------------------------------------------------- */
 
 static int version_on(struct pg_conn *pc)
@@ -641,13 +879,42 @@ static enum yy_err pg_backup(struct db *base, const char *path, struct yy_error 
     unlink(tmp);
     char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--file", tmp, "--dbname",
                     db->url, NULL};
+    /* pg_dump's complaints come through a pipe into our log (one line on the
+     * command line), not straight onto the terminal */
+    int fds[2];
+    if (pipe(fds) != 0) {
+        free(tmp);
+        return yy_fail(e, YY_IO, "backup_failed", "备份失败", NULL);
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
     pid_t pid;
     int status = -1;
     enum yy_err rc = YY_OK;
-    if (posix_spawnp(&pid, "pg_dump", NULL, NULL, argv, environ) != 0) {
+    int spawned = posix_spawnp(&pid, "pg_dump", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    char errbuf[1024];
+    size_t got = 0;
+    ssize_t r;
+    char chunk[512];
+    while ((r = read(fds[0], chunk, sizeof(chunk))) > 0) { /* drain it all: pg_dump must not block */
+        size_t take = (size_t)r < sizeof(errbuf) - 1 - got ? (size_t)r : sizeof(errbuf) - 1 - got;
+        memcpy(errbuf + got, chunk, take);
+        got += take;
+    }
+    errbuf[got] = '\0';
+    close(fds[0]);
+    char *nl = strchr(errbuf, '\n');
+    if (nl)
+        *nl = '\0';
+    if (spawned != 0) {
         rc = yy_fail(e, YY_IO, "backup_failed", "找不到 pg_dump(请安装 postgresql-client)",
                      NULL);
     } else if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        log_msg("error", "%s", *errbuf ? errbuf : "pg_dump failed");
         rc = yy_fail(e, YY_IO, "backup_failed", "pg_dump 备份失败", NULL);
     } else if (rename(tmp, path) != 0) {
         rc = yy_fail(e, YY_IO, "backup_failed", "备份文件无法写入", NULL);
@@ -680,4 +947,9 @@ static const struct db_ops pg_ops = {
     .col_null = pg_col_null,
     .done = pg_done,
     .changes = pg_changes,
+    .data_version = pg_data_version,
+    .open_replica = pg_open_replica,
+    .has_replica = pg_has_replica,
+    .prepare_primary = pg_prepare_primary,
+    .search_condition = pg_search_condition,
 };

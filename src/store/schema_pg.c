@@ -73,6 +73,15 @@ const char *const schema_pg[] = {
     "  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
     "  created_at BIGINT NOT NULL,"
     "  expires_at BIGINT NOT NULL);",
+    /* 2: text search (q=) over stations (name, address) and deputies (name,
+     * sector): trigram GIN indexes serve ILIKE '%q%'; see db.h
+     * db_search_condition.  SQLite: FTS5 trigram tables.  pg_trgm is a trusted
+     * extension: the database owner may create it. */
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
+    "CREATE INDEX stations_name_trgm ON stations USING gin (name gin_trgm_ops);"
+    "CREATE INDEX stations_address_trgm ON stations USING gin (address gin_trgm_ops);"
+    "CREATE INDEX deputies_name_trgm ON deputies USING gin (name gin_trgm_ops);"
+    "CREATE INDEX deputies_sector_trgm ON deputies USING gin (sector gin_trgm_ops);",
 };
 
 const size_t schema_pg_n = sizeof(schema_pg) / sizeof(schema_pg[0]);

@@ -72,6 +72,39 @@ const char *const schema_sqlite[] = {
     "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
     "  created_at INTEGER NOT NULL,"
     "  expires_at INTEGER NOT NULL);",
+    /* 2: text search (q=) over stations (name, address) and deputies (name,
+     * sector): FTS5 trigram indexes over the tables, kept by triggers; see
+     * db.h db_search_condition.  PostgreSQL: pg_trgm. */
+    "CREATE VIRTUAL TABLE stations_fts USING fts5(name, address, content='stations',"
+    "  content_rowid='id', tokenize='trigram');"
+    "INSERT INTO stations_fts(stations_fts) VALUES ('rebuild');"
+    "CREATE TRIGGER stations_fts_insert AFTER INSERT ON stations BEGIN"
+    "  INSERT INTO stations_fts(rowid, name, address) VALUES (new.id, new.name, new.address);"
+    "END;"
+    "CREATE TRIGGER stations_fts_delete AFTER DELETE ON stations BEGIN"
+    "  INSERT INTO stations_fts(stations_fts, rowid, name, address)"
+    "    VALUES ('delete', old.id, old.name, old.address);"
+    "END;"
+    "CREATE TRIGGER stations_fts_update AFTER UPDATE OF name, address ON stations BEGIN"
+    "  INSERT INTO stations_fts(stations_fts, rowid, name, address)"
+    "    VALUES ('delete', old.id, old.name, old.address);"
+    "  INSERT INTO stations_fts(rowid, name, address) VALUES (new.id, new.name, new.address);"
+    "END;"
+    "CREATE VIRTUAL TABLE deputies_fts USING fts5(name, sector, content='deputies',"
+    "  content_rowid='id', tokenize='trigram');"
+    "INSERT INTO deputies_fts(deputies_fts) VALUES ('rebuild');"
+    "CREATE TRIGGER deputies_fts_insert AFTER INSERT ON deputies BEGIN"
+    "  INSERT INTO deputies_fts(rowid, name, sector) VALUES (new.id, new.name, new.sector);"
+    "END;"
+    "CREATE TRIGGER deputies_fts_delete AFTER DELETE ON deputies BEGIN"
+    "  INSERT INTO deputies_fts(deputies_fts, rowid, name, sector)"
+    "    VALUES ('delete', old.id, old.name, old.sector);"
+    "END;"
+    "CREATE TRIGGER deputies_fts_update AFTER UPDATE OF name, sector ON deputies BEGIN"
+    "  INSERT INTO deputies_fts(deputies_fts, rowid, name, sector)"
+    "    VALUES ('delete', old.id, old.name, old.sector);"
+    "  INSERT INTO deputies_fts(rowid, name, sector) VALUES (new.id, new.name, new.sector);"
+    "END;",
 };
 
 const size_t schema_sqlite_n = sizeof(schema_sqlite) / sizeof(schema_sqlite[0]);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/utf8.h"
 #include "store/schema.h"
 
 #define CACHE_SLOTS 256
@@ -33,7 +34,9 @@ struct cached {
 struct conn {
     sqlite3 *h;
     struct cached cache[CACHE_SLOTS];
-    struct conn *next_reader; /* list of all readers, for db_close */
+    struct conn *next_reader;   /* list of all readers, for db_close */
+    sqlite3_stmt *data_version; /* PRAGMA data_version, prepared on first use */
+    int64_t seen_data_version;  /* its last value, -1 before the first */
 };
 
 struct sq_stmt {
@@ -54,6 +57,10 @@ struct sq_db {
     pthread_key_t reader_key;
     pthread_mutex_t readers_lock;
     struct conn *readers;
+    /* db_data_version: bumped (atomically) after every outermost commit, and
+     * by any thread whose read connection sees another connection's commit.
+     * Starts at 1; 0 means "unknown". */
+    uint64_t version;
 };
 
 #define SQ(db) ((struct sq_db *)(void *)(db))
@@ -87,6 +94,7 @@ static enum yy_err sqlite_error(struct yy_error *e, sqlite3 *h, int rc, const ch
 static int conn_open(struct conn *c, const char *path, bool readonly, bool create)
 {
     memset(c, 0, sizeof(*c));
+    c->seen_data_version = -1;
     int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
     if (create && !readonly)
         flags |= SQLITE_OPEN_CREATE;
@@ -110,6 +118,8 @@ static void conn_close(struct conn *c)
             free(c->cache[i].sql);
         }
     }
+    sqlite3_finalize(c->data_version);
+    c->data_version = NULL;
     sqlite3_close_v2(c->h);
     c->h = NULL;
 }
@@ -130,6 +140,7 @@ struct db *sqlite_open(const char *path, bool create, struct yy_error *e)
         return NULL;
     }
     db->base.ops = &sqlite_ops;
+    db->version = 1;
     db->path = strdup(path);
     pthread_mutex_init(&db->wlock, NULL);
     pthread_mutex_init(&db->readers_lock, NULL);
@@ -169,10 +180,19 @@ static void sq_close(struct db *base)
 
 /* The connection this thread uses now: the writer inside a transaction, else
  * its own reader. NULL when a reader cannot be opened. */
+static struct conn *reader_conn(struct sq_db *db);
+
 static struct conn *current_conn(struct sq_db *db)
 {
     if (tx_db == db && tx_depth > 0)
         return &db->writer;
+    return reader_conn(db);
+}
+
+/* This thread's own read connection, opened on first use; NULL when it
+ * cannot be opened. */
+static struct conn *reader_conn(struct sq_db *db)
+{
     struct conn *c = pthread_getspecific(db->reader_key);
     if (c)
         return c;
@@ -240,6 +260,9 @@ static enum yy_err sq_commit(struct db *base)
         out = sqlite_error(NULL, db->writer.h, rc, "commit");
         sqlite3_exec(db->writer.h, "ROLLBACK", NULL, NULL, NULL);
     }
+    /* after COMMIT returned, so whoever sees the new version reads the new
+     * data (bumped after a failed commit too: harmless, and simpler) */
+    __atomic_add_fetch(&db->version, 1, __ATOMIC_SEQ_CST);
     tx_db = NULL;
     pthread_mutex_unlock(&db->wlock);
     return out;
@@ -421,6 +444,101 @@ static int64_t sq_changes(struct db *base)
     return c ? sqlite3_changes64(c->h) : 0;
 }
 
+/* db_data_version: see db.h and struct sq_db.  PRAGMA data_version on this
+ * thread's read connection changes whenever another connection - this
+ * process's writer, or another process such as `youyue import` - has
+ * committed since the connection last asked; a change seen here bumps the
+ * shared counter before it is read, so no commit that completed before this
+ * call can hide behind an old value.  A connection's first answer counts as a
+ * change too (there is nothing to compare it with), so each thread costs the
+ * caches one round of misses after start-up. */
+static uint64_t sq_data_version(struct db *base)
+{
+    struct sq_db *db = SQ(base);
+    if (tx_db == db && tx_depth > 0)
+        return 0; /* this thread's own uncommitted writes: not shareable */
+    struct conn *c = reader_conn(db);
+    if (!c)
+        return 0;
+    if (!c->data_version &&
+        sqlite3_prepare_v3(c->h, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
+                           &c->data_version, NULL) != SQLITE_OK) {
+        c->data_version = NULL;
+        return 0;
+    }
+    int rc = sqlite3_step(c->data_version);
+    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(c->data_version, 0) : -1;
+    sqlite3_reset(c->data_version);
+    if (v < 0)
+        return 0;
+    if (v != c->seen_data_version) {
+        c->seen_data_version = v;
+        __atomic_add_fetch(&db->version, 1, __ATOMIC_SEQ_CST);
+    }
+    return __atomic_load_n(&db->version, __ATOMIC_SEQ_CST);
+}
+
+/* ---- text search --------------------------------------------------------- */
+
+/* "q" as an FTS5 phrase: between double quotes, its own quotes doubled, so
+ * operators (OR, NEAR, *, ^, :) inside are plain text. */
+static bool fts_phrase(const char *q, char *out, size_t n)
+{
+    size_t o = 0;
+    if (n < 3)
+        return false;
+    out[o++] = '"';
+    for (const char *p = q; *p; p++) {
+        if (o + 4 > n)
+            return false;
+        if (*p == '"')
+            out[o++] = '"';
+        out[o++] = *p;
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return true;
+}
+
+/* Trigrams need 3 characters: shorter queries scan with LIKE (ASCII letters
+ * in any case, as the trigram tokenizer folds them). */
+static enum yy_err sq_search_condition(struct db *base, const char *table, const char *alias,
+                                       const char *const *cols, const char *q, int param,
+                                       char *cond, size_t cond_n, char *arg, size_t arg_n)
+{
+    (void)base;
+    const char *who = alias ? alias : table;
+    size_t used = 0;
+    bool ok;
+    if (utf8_length(q, strlen(q)) >= 3) {
+        ok = fts_phrase(q, arg, arg_n);
+        int w = snprintf(cond, cond_n, "%s.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH $%d)",
+                         who, table, table, param);
+        ok = ok && w > 0 && (size_t)w < cond_n;
+    } else {
+        ok = db_like_pattern(q, arg, arg_n) && cond_n > 2;
+        if (ok)
+            cond[used++] = '(';
+        for (size_t i = 0; ok && cols[i]; i++) {
+            int w = snprintf(cond + used, cond_n - used, "%s%s.%s LIKE $%d ESCAPE '\\'",
+                             i ? " OR " : "", who, cols[i], param);
+            ok = w > 0 && (size_t)w < cond_n - used;
+            if (ok)
+                used += (size_t)w;
+        }
+        ok = ok && used + 2 <= cond_n;
+        if (ok) {
+            cond[used++] = ')';
+            cond[used] = '\0';
+        }
+    }
+    if (!ok) {
+        log_msg("error", "search condition for %s does not fit", table);
+        return YY_INTERNAL;
+    }
+    return YY_OK;
+}
+
 /* ---- schema and backup --------------------------------------------------- */
 
 static int sq_schema_version(struct db *base)
@@ -444,6 +562,14 @@ static enum yy_err sq_migrate(struct db *base, struct yy_error *e)
         return yy_fail(e, YY_IO, "db_open_failed", "无法读取数据库版本", "db");
     if ((size_t)have > schema_sqlite_n)
         return yy_fail(e, YY_CONFLICT, "schema_too_new", "数据库版本比程序新,请升级程序", "db");
+    /* from migration 2 on, text search needs FTS5 with its trigram tokenizer */
+    if ((size_t)have < schema_sqlite_n &&
+        (!sqlite3_compileoption_used("ENABLE_FTS5") || sqlite3_libversion_number() < 3034000)) {
+        log_msg("error", "SQLite %s lacks FTS5 or its trigram tokenizer (3.34+)",
+                sqlite3_libversion());
+        return yy_fail(e, YY_INTERNAL, "sqlite_without_fts5",
+                       "SQLite 缺少 FTS5 全文检索(需 3.34 以上并启用 FTS5)", "db");
+    }
     for (size_t v = (size_t)have; v < schema_sqlite_n; v++) {
         enum yy_err rc = sq_begin(base);
         if (rc != YY_OK)
@@ -535,4 +661,6 @@ static const struct db_ops sqlite_ops = {
     .col_null = sq_col_null,
     .done = sq_done,
     .changes = sq_changes,
+    .data_version = sq_data_version,
+    .search_condition = sq_search_condition,
 };

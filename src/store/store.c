@@ -2,9 +2,11 @@
  * $n placeholders, no engine-specific functions. */
 #include "store/store.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "core/utf8.h"
 #include "domain/geo.h"
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -59,6 +61,36 @@ static const char *col_str(struct arena *a, struct db_stmt *st, int col)
     struct db_stmt *st = db_prepare(db, sql, e);                                                  \
     if (!(st))                                                                                    \
     return (e) ? (e)->kind : YY_INTERNAL
+
+/* Like PREP, for reads that must see the latest writes (db_prepare_primary). */
+#define PREP_PRIMARY(st, db, sql, e)                                                              \
+    struct db_stmt *st = db_prepare_primary(db, sql, e);                                          \
+    if (!(st))                                                                                    \
+    return (e) ? (e)->kind : YY_INTERNAL
+
+/* The text-search condition for q on placeholder $param, written into cond
+ * (db_search_condition); without q a condition that holds, on the same
+ * placeholder, so the statement has it either way.  *arg: what to bind. */
+static enum yy_err search_cond(struct db *db, struct arena *a, const char *table,
+                               const char *alias, const char *const *cols, const char *q,
+                               int param, char *cond, size_t n, const char **arg,
+                               struct yy_error *e)
+{
+    if (!q || !*q) {
+        snprintf(cond, n, "$%d = ''", param);
+        *arg = "";
+        return YY_OK;
+    }
+    size_t len = strlen(q);
+    if (!utf8_valid(q, len) || utf8_length(q, len) > STORE_SEARCH_MAX)
+        return yy_fail(e, YY_BAD_INPUT, "invalid_parameter", "搜索词不能超过100个字", "q");
+    size_t an = 2 * len + 3;
+    char *buf = arena_alloc(a, an);
+    if (db_search_condition(db, table, alias, cols, q, param, cond, n, buf, an) != YY_OK)
+        return yy_fail(e, YY_INTERNAL, "database_error", "数据库错误", NULL);
+    *arg = buf;
+    return YY_OK;
+}
 
 /* ---- transactions ----------------------------------------------------------- */
 
@@ -220,18 +252,28 @@ static void station_row(struct arena *a, struct db_stmt *st, struct station *s)
     s->reception_rule = col_str(a, st, 9);
 }
 
+static const char *const station_search_cols[] = {"name", "address", NULL};
+
 enum yy_err store_stations_list(struct db *db, struct arena *a, const struct station_filter *f,
                                 struct station **out, size_t *n, struct yy_error *e)
 {
-    PREP(st, db,
-         "SELECT " STATION_COLS " FROM stations"
-         " WHERE ($1 = 0 OR street_id = $1) AND ($2 = '' OR kind = $2) AND id > $3"
-         " ORDER BY id LIMIT $4",
-         e);
+    char cond[512], sql[1024];
+    const char *arg;
+    enum yy_err src = search_cond(db, a, "stations", NULL, station_search_cols, f->q, 4, cond,
+                                  sizeof(cond), &arg, e);
+    if (src != YY_OK)
+        return src;
+    snprintf(sql, sizeof(sql),
+             "SELECT " STATION_COLS " FROM stations"
+             " WHERE ($1 = 0 OR street_id = $1) AND ($2 = '' OR kind = $2) AND id > $3"
+             " AND %s ORDER BY id LIMIT $5",
+             cond);
+    PREP(st, db, sql, e);
     db_bind_int(st, 1, f->street_id);
     db_bind_text(st, 2, f->by_kind ? station_kind_name(f->kind) : "");
     db_bind_int(st, 3, f->after_id);
-    db_bind_int(st, 4, f->limit ? (int64_t)f->limit : INT64_MAX);
+    db_bind_text(st, 4, arg);
+    db_bind_int(st, 5, f->limit ? (int64_t)f->limit : INT64_MAX);
     size_t cap = f->limit ? f->limit : 256, cnt = 0;
     struct station *items = arena_calloc(a, cap, sizeof(*items));
     bool row;
@@ -437,20 +479,30 @@ static enum yy_err deputies_stations(struct db *db, struct arena *a, struct depu
     return rc;
 }
 
+static const char *const deputy_search_cols[] = {"name", "sector", NULL};
+
 enum yy_err store_deputies_list(struct db *db, struct arena *a, const struct deputy_filter *f,
                                 struct deputy **out, size_t *n, struct yy_error *e)
 {
-    PREP(st, db,
-         "SELECT " DEPUTY_COLS " FROM deputies d"
-         " WHERE ($1 = 0 OR EXISTS (SELECT 1 FROM deputy_stations ds"
-         "                          WHERE ds.deputy_id = d.id AND ds.station_id = $1))"
-         "   AND ($2 = 0 OR (d.levels & $2) <> 0) AND d.id > $3"
-         " ORDER BY d.id LIMIT $4",
-         e);
+    char cond[512], sql[1024];
+    const char *arg;
+    enum yy_err src = search_cond(db, a, "deputies", "d", deputy_search_cols, f->q, 4, cond,
+                                  sizeof(cond), &arg, e);
+    if (src != YY_OK)
+        return src;
+    snprintf(sql, sizeof(sql),
+             "SELECT " DEPUTY_COLS " FROM deputies d"
+             " WHERE ($1 = 0 OR EXISTS (SELECT 1 FROM deputy_stations ds"
+             "                          WHERE ds.deputy_id = d.id AND ds.station_id = $1))"
+             "   AND ($2 = 0 OR (d.levels & $2) <> 0) AND d.id > $3"
+             "   AND %s ORDER BY d.id LIMIT $5",
+             cond);
+    PREP(st, db, sql, e);
     db_bind_int(st, 1, f->station_id);
     db_bind_int(st, 2, f->level);
     db_bind_int(st, 3, f->after_id);
-    db_bind_int(st, 4, f->limit ? (int64_t)f->limit : INT64_MAX);
+    db_bind_text(st, 4, arg);
+    db_bind_int(st, 5, f->limit ? (int64_t)f->limit : INT64_MAX);
     size_t cap = f->limit ? f->limit : 256, cnt = 0;
     struct deputy *items = arena_calloc(a, cap, sizeof(*items));
     bool row;
@@ -762,8 +814,9 @@ enum yy_err store_user_add(struct db *db, struct user *u, struct yy_error *e)
 static enum yy_err user_roles_load(struct db *db, struct arena *a, struct user *u,
                                    struct yy_error *e)
 {
-    PREP(st, db, "SELECT role, scope_id FROM user_roles WHERE user_id = $1 ORDER BY role, scope_id",
-         e);
+    PREP_PRIMARY(st, db,
+                 "SELECT role, scope_id FROM user_roles WHERE user_id = $1 ORDER BY role, scope_id",
+                 e);
     db_bind_int(st, 1, u->id);
     u->roles = arena_calloc(a, 16, sizeof(*u->roles));
     u->n_roles = 0;
@@ -781,10 +834,12 @@ static enum yy_err user_roles_load(struct db *db, struct arena *a, struct user *
     return rc;
 }
 
+/* Accounts, sessions and tokens are read on the primary: a login, or a user
+ * just added, must work at once even when a hot standby lags. */
 static enum yy_err user_load(struct db *db, struct arena *a, const char *sql, const char *login,
                              int64_t id, struct user *out, struct yy_error *e)
 {
-    PREP(st, db, sql, e);
+    PREP_PRIMARY(st, db, sql, e);
     if (login)
         db_bind_text(st, 1, login);
     else
@@ -851,10 +906,10 @@ enum yy_err store_session_add(struct db *db, const char *token_hash, int64_t use
 enum yy_err store_session_get(struct db *db, struct arena *a, const char *token_hash, int64_t now,
                               int64_t *user_id, const char **csrf, struct yy_error *e)
 {
-    PREP(st, db,
-         "SELECT s.user_id, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id"
-         " WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
-         e);
+    PREP_PRIMARY(st, db,
+                 "SELECT s.user_id, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id"
+                 " WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+                 e);
     db_bind_text(st, 1, token_hash);
     db_bind_int(st, 2, now);
     enum yy_err rc = one(st, e);
@@ -901,10 +956,10 @@ enum yy_err store_token_add(struct db *db, const char *token_hash, int64_t user_
 enum yy_err store_token_get(struct db *db, const char *token_hash, int64_t now, int64_t *user_id,
                             struct yy_error *e)
 {
-    PREP(st, db,
-         "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id"
-         " WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled = 0",
-         e);
+    PREP_PRIMARY(st, db,
+                 "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                 " WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled = 0",
+                 e);
     db_bind_text(st, 1, token_hash);
     db_bind_int(st, 2, now);
     enum yy_err rc = one(st, e);

@@ -19,6 +19,12 @@
 #include "domain/registry.h"
 #include "store/db.h"
 
+/* Text search (the q of the station and deputy filters) matches a substring,
+ * ASCII letters in either case, every other character as written (%, _,
+ * quotes and operators included); the same on every backend (db.h
+ * db_search_condition).  At most STORE_SEARCH_MAX code points. */
+#define STORE_SEARCH_MAX 100
+
 /* ---- transactions ---- */
 /* A read-modify-write spans begin .. commit: the *_for_update getters lock the
  * row until then, so two concurrent edits of one record queue instead of one
@@ -45,6 +51,7 @@ struct station_filter {
     int64_t street_id;   /* 0 = any */
     bool by_kind;
     enum station_kind kind;
+    const char *q;       /* text search: a substring of name or address; NULL or "" = any */
     int64_t after_id;    /* keyset pagination: ids greater than this */
     size_t limit;        /* 0 = all */
 };
@@ -66,6 +73,7 @@ enum yy_err store_station_find_by_name(struct db *db, struct arena *a, const cha
 struct deputy_filter {
     int64_t station_id; /* 0 = any */
     unsigned level;     /* a level bit, 0 = any */
+    const char *q;      /* text search: a substring of name or sector; NULL or "" = any */
     int64_t after_id;
     size_t limit;       /* 0 = all */
 };

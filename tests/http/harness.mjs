@@ -19,6 +19,18 @@ export const BIN = process.env.YOUYUE_BIN || resolve('build/youyue');
 // server gets a fresh PostgreSQL database instead of a SQLite file.
 export const PG_URL = process.env.YOUYUE_PG_URL || '';
 export const BACKEND = PG_URL ? 'postgresql' : 'sqlite';
+// With YOUYUE_PG_READ_URL too (a hot standby of that cluster, tests/pg.sh
+// start-replica prints its base URL) every server reads from the standby:
+// `serve --db-read ${YOUYUE_PG_READ_URL}/${dbname}` (databases made on the
+// primary replicate).
+export const PG_READ_URL = (PG_URL && process.env.YOUYUE_PG_READ_URL) || '';
+
+/** The standby URL of a database of the cluster at PG_URL, or '' (no standby,
+ *  or not one of its databases). */
+export function readUrlFor(db) {
+  if (!PG_READ_URL || !db.startsWith(`${PG_URL}/`)) return '';
+  return `${PG_READ_URL}/${db.slice(PG_URL.length + 1)}`;
+}
 
 let dbCounter = 0;
 /** A fresh, empty database for one test server: a SQLite path in dir, or a
@@ -48,7 +60,7 @@ export function cli(args, { input, env } = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export async function startServer({ demo = true, args = [], dir, db: existing } = {}) {
+export async function startServer({ demo = true, args = [], dir, db: existing, dbRead } = {}) {
   const tmp = dir || mkdtempSync(join(tmpdir(), 'youyue-test-'));
   // db: serve this existing database (left in place) instead of a fresh one
   const database = existing ? { url: existing, drop() {} } : freshDatabase(tmp);
@@ -57,8 +69,11 @@ export async function startServer({ demo = true, args = [], dir, db: existing } 
     const r = cli(['init', '--db', db, '--demo']);
     if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
   }
-  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '4',
-    '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...SANITIZER_ENV, ...process.env } });
+  // dbRead: a --db-read URL for this server, or null for none (default: the
+  // standby of YOUYUE_PG_READ_URL, when set)
+  const readUrl = dbRead === undefined ? readUrlFor(db) : dbRead;
+  const child = spawn(BIN, ['serve', '--db', db, ...(readUrl ? ['--db-read', readUrl] : []),
+    '--listen', '127.0.0.1:0', '--threads', '4', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...SANITIZER_ENV, ...process.env } });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   let stdout = '';
@@ -95,7 +110,7 @@ export async function startServer({ demo = true, args = [], dir, db: existing } 
   }
 
   return {
-    base, db, dir: tmp, child,
+    base, db, dbRead: readUrl || '', dir: tmp, child,
     get stderr() { return stderr; },
     request,
     get: (p, o) => request('GET', p, o),
