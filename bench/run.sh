@@ -39,22 +39,25 @@ CORES=$(nproc)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/youyue-bench.XXXXXX")
 yy_pid=""
 ng_pid=""
+pg_pid=""      # youyue on PostgreSQL
+pg_cluster=""  # the throwaway cluster's folder
 
 # shellcheck disable=SC2317  # invoked by the trap
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  for p in "$yy_pid" "$ng_pid"; do
+  for p in "$yy_pid" "$ng_pid" "$pg_pid"; do
     if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
       kill -TERM "$p" 2>/dev/null || true
     fi
   done
-  for p in "$yy_pid" "$ng_pid"; do
+  for p in "$yy_pid" "$ng_pid" "$pg_pid"; do
     [ -n "$p" ] || continue
     for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
   done
+  [ -n "$pg_cluster" ] && tests/pg.sh stop "$pg_cluster" >/dev/null 2>&1
   rm -rf "$tmp"
   exit "$rc"
 }
@@ -261,6 +264,52 @@ awk -v yr="${best_rps[youyue]}" -v nr="${best_rps[nginx]}" \
   printf "p99 youyue/nginx         %6.2f   target <= 2.00   %s\n", pr, (pr <= 2.0 ? "PASS" : "MISS")
   printf "youyue peak RSS (VmHWM)  %6.1f MB target < 64 MB  %s   (RSS now %.1f MB)\n", mb, (mb < 64 ? "PASS" : "MISS"), rss / 1024
 }'
+
+# ---- the same endpoints on PostgreSQL ------------------------------------------
+# A throwaway cluster (tests/pg.sh), the same demo data, the same wrk settings.
+# The stations list is served from the response cache on SQLite and is never
+# cached on PostgreSQL (see docs/ARCHITECTURE.md), so a station's detail page,
+# which neither caches, is measured too: that ratio is the databases' own.
+echo
+if [ -n "${BENCH_SKIP_PG:-}" ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "PostgreSQL column skipped (${BENCH_SKIP_PG:+BENCH_SKIP_PG set}${BENCH_SKIP_PG:-no PostgreSQL server installed})"
+else
+  mkdir -p "$tmp/pg" && chmod 755 "$tmp" "$tmp/pg"
+  pg_cluster="$tmp/pg/cluster"
+  pg_base=$(tests/pg.sh start "$pg_cluster") || die "could not start PostgreSQL (tests/pg.sh)"
+  psql "$pg_base/postgres" -qAt -c 'CREATE DATABASE youyue_bench' >/dev/null
+  pg_url="$pg_base/youyue_bench"
+  "$YOUYUE_BIN" init --db "$pg_url" --demo >"$tmp/pg-init.log" 2>&1 ||
+    { cat "$tmp/pg-init.log" >&2; die "youyue init on PostgreSQL failed"; }
+  "$YOUYUE_BIN" serve --db "$pg_url" --listen 127.0.0.1:0 --quiet --anon-rate 0 \
+    >"$tmp/youyue-pg.out" 2>"$tmp/youyue-pg.err" &
+  pg_pid=$!
+  pg_port=""
+  for _ in $(seq 100); do
+    line=$(head -n 1 "$tmp/youyue-pg.out" 2>/dev/null || true)
+    if [[ $line =~ ^listening\ on\ http://[^[:space:]]+:([0-9]+)$ ]]; then
+      pg_port=${BASH_REMATCH[1]}
+      break
+    fi
+    kill -0 "$pg_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$pg_port" ] || { cat "$tmp/youyue-pg.err" >&2; die "youyue on PostgreSQL did not start"; }
+  DETAIL_Q='/api/v1/stations/5'
+  cmp -s <(curl -sS "http://127.0.0.1:$yy_port$DETAIL_Q") <(curl -sS "http://127.0.0.1:$pg_port$DETAIL_Q") ||
+    warn "the station detail differs between SQLite and PostgreSQL"
+  echo "PostgreSQL column: the same requests, one round of ${DURATION}s each after a warm-up:"
+  printf '%-26s | %10s | %10s | %9s | %s\n' endpoint "sqlite r/s" "pg r/s" "pg/sqlite" "p99 ms sqlite / pg"
+  for q in "$PATH_Q" "$DETAIL_Q"; do
+    run_wrk sqlite "http://127.0.0.1:$yy_port$q" "$WARMUP" "$tmp/warm-s.txt"
+    measure sqlite "http://127.0.0.1:$yy_port$q" pg >/dev/null; s_rps=$RPS s_p99=$P99
+    run_wrk postgresql "http://127.0.0.1:$pg_port$q" "$WARMUP" "$tmp/warm-p.txt"
+    kill -0 "$pg_pid" 2>/dev/null || die "youyue on PostgreSQL died during the run"
+    measure postgresql "http://127.0.0.1:$pg_port$q" pg >/dev/null; p_rps=$RPS p_p99=$P99
+    awk -v q="$q" -v s="$s_rps" -v p="$p_rps" -v sp="$s_p99" -v pp="$p_p99" 'BEGIN {
+      printf "%-26s | %10.0f | %10.0f | %9.2f | %.2f / %.2f\n", q, s, p, (s > 0 ? p / s : 0), sp, pp }'
+  done
+fi
 
 if [ ${#warnings[@]} -gt 0 ]; then
   echo

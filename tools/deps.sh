@@ -7,7 +7,7 @@ set -euo pipefail
 build=(meson ninja-build gcc pkg-config python3 libmicrohttpd-dev libsqlite3-dev libpq-dev
        libjansson-dev libsodium-dev libcmocka-dev)
 test=(nodejs sqlite3 curl postgresql postgresql-client)
-bench=(wrk nginx-light)
+bench=(wrk nginx-light curl postgresql postgresql-client)
 fuzz=(clang)
 
 want=()
