@@ -3,6 +3,7 @@
  * /metrics, the OpenAPI document). */
 #include "api/api.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -10,6 +11,7 @@
 #include "api/jsonio.h"
 #include "core/timeutil.h"
 #include "http/metrics.h"
+#include "store/audit.h"
 #include "store/store.h"
 
 extern const char openapi_json[];
@@ -116,6 +118,19 @@ void api_render_error(struct request *req, struct response *res, const struct yy
     api_reply(res, status, json_pack("{s:o}", "error", body));
 }
 
+enum yy_err api_audit(struct request *req, const char *as, const char *action,
+                      const char *entity, int64_t entity_id, json_t *detail)
+{
+    const struct caller *c = api_caller(req);
+    struct audit_who who = {.user_id = c->via == AUTH_NONE ? 0 : c->user.id,
+                            .role = c->via == AUTH_NONE ? "anonymous" : as};
+    char *text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(detail);
+    const char *copy = arena_strdup(req->arena, text ? text : "{}");
+    free(text);
+    return audit_append(api_app(req)->db, &who, action, entity, entity_id, copy, &req->err);
+}
+
 /* ---- operational endpoints --------------------------------------------------- */
 
 static enum yy_err get_healthz(struct request *req, struct response *res)
@@ -164,7 +179,8 @@ int app_init(struct app *app, struct db *db, unsigned anon_rate)
     if (router_add(r, "GET", "/healthz", get_healthz, 0) != YY_OK ||
         router_add(r, "GET", "/metrics", get_metrics, 0) != YY_OK ||
         router_add(r, "GET", "/api/v1/openapi.json", get_openapi, 0) != YY_OK ||
-        api_session_routes(r) != YY_OK || api_registry_routes(r) != YY_OK)
+        api_session_routes(r) != YY_OK || api_registry_routes(r) != YY_OK ||
+        api_audit_routes(r) != YY_OK)
         return -1;
     return 0;
 }

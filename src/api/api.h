@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "domain/auth.h"
 #include "http/http.h"
 #include "http/router.h"
@@ -54,8 +56,16 @@ struct app *api_app(const struct request *req);
 /* YY_UNAUTHORIZED unless logged in; YY_FORBIDDEN unless the caller holds role. */
 enum yy_err api_require_role(struct request *req, enum role r);
 
+/* Writes the audit entry of this request's action, acting as role `as` (the
+ * caller's user id; "anonymous" when nobody is logged in).  Must run inside
+ * the action's transaction, so the action and its entry commit together.
+ * detail (stolen, may be NULL) says what changed. */
+enum yy_err api_audit(struct request *req, const char *as, const char *action,
+                      const char *entity, int64_t entity_id, json_t *detail);
+
 /* Route registration, one per resource file. */
 enum yy_err api_session_routes(struct router *r);
 enum yy_err api_registry_routes(struct router *r);
+enum yy_err api_audit_routes(struct router *r);
 
 #endif

@@ -118,7 +118,15 @@ static enum yy_err post_region(struct request *req, struct response *res)
     json_decref(body);
     if (rc != YY_OK)
         return rc;
-    STORE(store_region_add(api_app(req)->db, &r, &req->err));
+    struct db *db = api_app(req)->db;
+    rc = store_begin(db, &req->err);
+    if (rc == YY_OK)
+        rc = store_region_add(db, &r, &req->err);
+    if (rc == YY_OK)
+        rc = api_audit(req, "admin", "region.create", "region", r.id,
+                       json_pack("{s:s, s:s, s:I}", "kind", region_kind_name(r.kind), "name",
+                                 r.name, "parent_id", (json_int_t)r.parent_id));
+    STORE(store_finish(db, rc, &req->err));
     return api_reply(res, 201,
                      json_pack("{s:I, s:s, s:s, s:o, s:[]}", "id", (json_int_t)r.id, "kind",
                                region_kind_name(r.kind), "name", r.name, "parent_id",
@@ -176,6 +184,17 @@ static bool caller_sees_private(const struct request *req, int64_t deputy_id)
         return false;
     return user_has_role(&c->user, ROLE_ADMIN) ||
            user_has_scoped_role(&c->user, ROLE_DEPUTY, deputy_id);
+}
+
+/* What the audit keeps of a deputy: every field (the audit is for admin). */
+static json_t *deputy_audit_json(const struct deputy *d)
+{
+    json_t *stations = json_array();
+    for (size_t i = 0; i < d->n_station_ids; i++)
+        json_array_append_new(stations, json_integer(d->station_ids[i]));
+    return json_pack("{s:s, s:i, s:s, s:s?, s:o}", "name", d->name, "levels", (int)d->levels,
+                     "sector", d->sector ? d->sector : "", "phone", d->phone, "station_ids",
+                     stations);
 }
 
 static json_t *deputy_json(const struct request *req, const struct deputy *d)
@@ -404,7 +423,13 @@ static enum yy_err post_station(struct request *req, struct response *res)
     json_decref(body);
     if (rc != YY_OK)
         return rc;
-    STORE(store_station_add(api_app(req)->db, &s, &req->err));
+    struct db *db = api_app(req)->db;
+    rc = store_begin(db, &req->err);
+    if (rc == YY_OK)
+        rc = store_station_add(db, &s, &req->err);
+    if (rc == YY_OK)
+        rc = api_audit(req, "admin", "station.create", "station", s.id, station_json(&s));
+    STORE(store_finish(db, rc, &req->err));
     return api_reply(res, 201, station_json(&s));
 }
 
@@ -427,9 +452,8 @@ static enum yy_err patch_station(struct request *req, struct response *res)
         if (rc == YY_OK)
             rc = store_station_update(db, &s, &req->err);
         if (rc == YY_OK)
-            rc = store_commit(db, &req->err);
-        else
-            store_rollback(db);
+            rc = api_audit(req, "admin", "station.update", "station", s.id, station_json(&s));
+        rc = store_finish(db, rc, &req->err);
     }
     json_decref(body);
     return rc == YY_OK ? api_reply(res, 200, station_json(&s)) : rc;
@@ -553,7 +577,13 @@ static enum yy_err post_deputy(struct request *req, struct response *res)
     json_decref(body);
     if (rc != YY_OK)
         return rc;
-    STORE(store_deputy_add(api_app(req)->db, req->arena, &d, &req->err));
+    struct db *db = api_app(req)->db;
+    rc = store_begin(db, &req->err);
+    if (rc == YY_OK)
+        rc = store_deputy_add(db, req->arena, &d, &req->err);
+    if (rc == YY_OK)
+        rc = api_audit(req, "admin", "deputy.create", "deputy", d.id, deputy_audit_json(&d));
+    STORE(store_finish(db, rc, &req->err));
     return api_reply(res, 201, deputy_json(req, &d));
 }
 
@@ -574,9 +604,8 @@ static enum yy_err patch_deputy(struct request *req, struct response *res)
         if (rc == YY_OK)
             rc = store_deputy_update(db, req->arena, &d, &req->err);
         if (rc == YY_OK)
-            rc = store_commit(db, &req->err);
-        else
-            store_rollback(db);
+            rc = api_audit(req, "admin", "deputy.update", "deputy", d.id, deputy_audit_json(&d));
+        rc = store_finish(db, rc, &req->err);
     }
     json_decref(body);
     return rc == YY_OK ? api_reply(res, 200, deputy_json(req, &d)) : rc;
@@ -653,7 +682,13 @@ static enum yy_err post_unit(struct request *req, struct response *res)
     json_decref(body);
     if (rc != YY_OK)
         return rc;
-    STORE(store_unit_add(api_app(req)->db, &u, &req->err));
+    struct db *db = api_app(req)->db;
+    rc = store_begin(db, &req->err);
+    if (rc == YY_OK)
+        rc = store_unit_add(db, &u, &req->err);
+    if (rc == YY_OK)
+        rc = api_audit(req, "admin", "unit.create", "unit", u.id, unit_json(&u));
+    STORE(store_finish(db, rc, &req->err));
     return api_reply(res, 201, unit_json(&u));
 }
 
@@ -674,9 +709,8 @@ static enum yy_err patch_unit(struct request *req, struct response *res)
         if (rc == YY_OK)
             rc = store_unit_update(db, &u, &req->err);
         if (rc == YY_OK)
-            rc = store_commit(db, &req->err);
-        else
-            store_rollback(db);
+            rc = api_audit(req, "admin", "unit.update", "unit", u.id, unit_json(&u));
+        rc = store_finish(db, rc, &req->err);
     }
     json_decref(body);
     return rc == YY_OK ? api_reply(res, 200, unit_json(&u)) : rc;

@@ -160,10 +160,16 @@ static bool is_ows(char c)
     return c == ' ' || c == '\t';
 }
 
-/* Any control character, tab included (C0, DEL, C1, bidi overrides). */
+/* Any control character, tab and line breaks included (C0, DEL, C1, bidi
+ * overrides). */
 static bool has_controls(const char *s, size_t n)
 {
-    return memchr(s, '\t', n) != NULL || utf8_has_controls(s, n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F)
+            return true;
+    }
+    return utf8_has_controls(s, n);
 }
 
 /* Trims spaces and tabs from both ends of *s / *n. */

@@ -116,6 +116,14 @@ void store_rollback(struct db *db)
     db_rollback(db);
 }
 
+enum yy_err store_finish(struct db *db, enum yy_err rc, struct yy_error *e)
+{
+    if (rc == YY_OK)
+        return store_commit(db, e);
+    db_rollback(db);
+    return rc;
+}
+
 /* Takes the row lock the portable way: a no-op UPDATE locks the row in
  * PostgreSQL until commit, and SQLite's writer already excludes everyone.
  * YY_NOT_FOUND when the row does not exist. */

@@ -33,6 +33,10 @@
 enum yy_err store_begin(struct db *db, struct yy_error *e);
 enum yy_err store_commit(struct db *db, struct yy_error *e);
 void store_rollback(struct db *db);
+/* Ends the transaction store_begin opened: commits when rc is YY_OK, rolls
+ * back otherwise.  Returns the outcome (a failed commit turns YY_OK into its
+ * error, with *e filled). */
+enum yy_err store_finish(struct db *db, enum yy_err rc, struct yy_error *e);
 
 /* ---- regions ---- */
 /* Checks the name and the place in the tree (region_validate); sets r->id.
