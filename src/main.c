@@ -104,6 +104,24 @@ static struct db *open_db(const char *url, bool create)
     return db;
 }
 
+/* The working-day calendar: the years built in, then an office's folder
+ * (--calendar DIR or YOUYUE_CALENDAR_DIR), whose years replace built-in ones. */
+static struct calendar calendar;
+static struct arena calendar_arena = ARENA_INIT;
+
+static const struct calendar *load_calendar(const char *dir)
+{
+    struct yy_error e = {0};
+    calendar_init(&calendar);
+    if (calendar_add_builtin(&calendar, &calendar_arena, &e) != YY_OK)
+        die("built-in calendar: %s (%s)", e.message, e.code);
+    if (!dir || !*dir)
+        dir = getenv("YOUYUE_CALENDAR_DIR");
+    if (dir && *dir && calendar_add_dir(&calendar, &calendar_arena, dir, &e) != YY_OK)
+        die("calendar: %s (%s)", e.message, e.code);
+    return &calendar;
+}
+
 static bool db_is_empty(struct db *db)
 {
     struct arena a = ARENA_INIT;
@@ -173,6 +191,7 @@ static int cmd_serve(int argc, char **argv)
                                          {"anon-rate", required_argument, 0, 'a'},
                                          {"trusted-proxy", required_argument, 0, 'p'},
                                          {"max-inflight", required_argument, 0, 'm'},
+                                         {"calendar", required_argument, 0, 'c'},
                                          {"demo", no_argument, 0, 'D'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
@@ -183,6 +202,7 @@ static int cmd_serve(int argc, char **argv)
         listen = "127.0.0.1:8080";
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int64_t threads = ncpu > 0 ? ncpu : 2, anon_rate = 60, max_inflight = 1024;
+    const char *calendar_dir = NULL;
     const char *proxies[17] = {0};
     size_t n_proxies = 0;
     bool demo = false, quiet = false;
@@ -205,6 +225,7 @@ static int cmd_serve(int argc, char **argv)
                 usage_error("serve", "at most 16 --trusted-proxy addresses");
             proxies[n_proxies++] = optarg;
             break;
+        case 'c': calendar_dir = optarg; break;
         case 'm':
             if (!parse_int64(optarg, 1, 1000000, &max_inflight))
                 usage_error("serve", "--max-inflight must be a positive number");
@@ -231,6 +252,8 @@ static int cmd_serve(int argc, char **argv)
                  "                      the peer is A (repeatable)\n"
                  "  --max-inflight N    requests in progress before new ones are answered\n"
                  "                      503 (default 1024)\n"
+                 "  --calendar DIR      extra working-day calendars (YYYY.txt, see\n"
+                 "                      docs/CALENDAR.md; default $YOUYUE_CALENDAR_DIR)\n"
                  "  --quiet             no request log lines");
             return 0;
         default: bad_option("serve", argv);
@@ -279,6 +302,7 @@ static int cmd_serve(int argc, char **argv)
     struct app app;
     if (app_init(&app, db, (unsigned)anon_rate) != 0)
         die("cannot set up the application");
+    app.calendar = load_calendar(calendar_dir);
     struct http_config cfg = {.host = host,
                               .port = (uint16_t)port,
                               .threads = (unsigned)threads,

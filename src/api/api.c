@@ -112,6 +112,12 @@ void api_render_error(struct request *req, struct response *res, const struct yy
     if (!body)
         body = json_pack("{s:s, s:s, s:n}", "code", "internal_error", "message", "服务器内部错误",
                          "field");
+    if (err->allowed) {
+        json_t *allowed = json_array();
+        for (size_t i = 0; i < err->n_allowed; i++)
+            json_array_append_new(allowed, json_string(err->allowed[i]));
+        json_object_set_new(body, "allowed", allowed);
+    }
     (void)req;
     (void)allow;
     int status = res->status;

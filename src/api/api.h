@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "domain/auth.h"
+#include "domain/workdays.h"
 #include "http/http.h"
 #include "http/router.h"
 #include "http/throttle.h"
@@ -27,6 +28,8 @@ struct app {
     int64_t session_ttl;             /* seconds */
     int64_t token_ttl;               /* seconds */
     struct cache *cache;             /* shared responses (api/cache.h) */
+    const struct calendar *calendar; /* working days (domain/workdays.h); set by the
+                                      * caller after app_init, lives as long as the app */
 };
 
 enum auth_via { AUTH_NONE, AUTH_SESSION, AUTH_BEARER };

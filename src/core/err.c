@@ -11,6 +11,8 @@ enum yy_err yy_fail(struct yy_error *e, enum yy_err kind, const char *code, cons
         e->code = code ? code : err_default_code(kind);
         e->message = message ? message : err_default_message(kind);
         e->field = field;
+        e->allowed = NULL;
+        e->n_allowed = 0;
     }
     return kind;
 }

@@ -8,6 +8,7 @@
 #define YOUYUE_ERR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum yy_err {
     YY_OK = 0,
@@ -34,6 +35,10 @@ struct yy_error {
     const char *code;
     const char *message;
     const char *field;
+    /* For a 409 invalid_transition: the actions the caller may take now
+     * (names as the contract spells them; NULL otherwise). */
+    const char *const *allowed;
+    size_t n_allowed;
 };
 
 /* Fill *e (if not NULL) and return kind, so callers can write
