@@ -12,12 +12,18 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "cli/export.h"
 #include "cli/import.h"
+#include "cli/remind_timer.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "demo/demo.h"
 #include "domain/auth.h"
+#include "domain/lists.h"
+#include "domain/stats.h"
 #include "http/parse.h"
 #include "store/audit.h"
+#include "store/remind.h"
 #include "store/store.h"
 
 #define EXIT_USAGE 2
@@ -192,6 +198,7 @@ static int cmd_serve(int argc, char **argv)
                                          {"trusted-proxy", required_argument, 0, 'p'},
                                          {"max-inflight", required_argument, 0, 'm'},
                                          {"calendar", required_argument, 0, 'c'},
+                                         {"remind-interval", required_argument, 0, 'R'},
                                          {"demo", no_argument, 0, 'D'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
@@ -203,6 +210,7 @@ static int cmd_serve(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int64_t threads = ncpu > 0 ? ncpu : 2, anon_rate = 60, max_inflight = 1024;
     const char *calendar_dir = NULL;
+    int64_t remind_minutes = 10;
     const char *proxies[17] = {0};
     size_t n_proxies = 0;
     bool demo = false, quiet = false;
@@ -226,6 +234,10 @@ static int cmd_serve(int argc, char **argv)
             proxies[n_proxies++] = optarg;
             break;
         case 'c': calendar_dir = optarg; break;
+        case 'R':
+            if (!parse_int64(optarg, 0, 7 * 24 * 60, &remind_minutes))
+                usage_error("serve", "--remind-interval must be minutes from 0 (off) to 10080");
+            break;
         case 'm':
             if (!parse_int64(optarg, 1, 1000000, &max_inflight))
                 usage_error("serve", "--max-inflight must be a positive number");
@@ -254,6 +266,9 @@ static int cmd_serve(int argc, char **argv)
                  "                      503 (default 1024)\n"
                  "  --calendar DIR      extra working-day calendars (YYYY.txt, see\n"
                  "                      docs/CALENDAR.md; default $YOUYUE_CALENDAR_DIR)\n"
+                 "  --remind-interval M the supervision sweep (as `youyue remind`) every M\n"
+                 "                      minutes, the first shortly after start (default 10,\n"
+                 "                      0 = off, e.g. when cron runs `youyue remind`)\n"
                  "  --quiet             no request log lines");
             return 0;
         default: bad_option("serve", argv);
@@ -320,9 +335,20 @@ static int cmd_serve(int argc, char **argv)
     fflush(stdout);
     log_msg("info", "serving %s with %lld threads", url, (long long)threads);
 
+    /* YOUYUE_REMIND_SECONDS (tests only, undocumented for operators): the
+     * sweep's interval in seconds instead of minutes. */
+    unsigned remind_secs = (unsigned)remind_minutes * 60, first_secs = 5;
+    int64_t test_secs;
+    const char *rs = getenv("YOUYUE_REMIND_SECONDS");
+    if (rs && *rs && parse_int64(rs, 1, 86400, &test_secs) && remind_minutes)
+        remind_secs = first_secs = (unsigned)test_secs;
+    struct remind_timer *timer =
+        remind_secs ? remind_timer_start(db, app.calendar, remind_secs, first_secs) : NULL;
+
     int sig = 0;
     sigwait(&stop, &sig);
     log_msg("info", "signal %d: stopping", sig);
+    remind_timer_stop(timer);
     http_server_stop(srv);
     app_release(&app);
     db_close(db);
@@ -532,6 +558,130 @@ static int cmd_backup(int argc, char **argv)
     return 0;
 }
 
+/* ---- remind ------------------------------------------------------------------ */
+
+static int cmd_remind(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"calendar", required_argument, 0, 'c'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *url = default_db(), *calendar_dir = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 'c': calendar_dir = optarg; break;
+        case 'h':
+            puts("usage: youyue remind --db DB [--calendar DIR]\n\n"
+                 "One supervision sweep (督办), for cron: every open item with a deadline\n"
+                 "(replies, co-unit opinions, assignments to make, re-handling, on-site\n"
+                 "commitments) that is overdue or due within settings.due_soon_working_days\n"
+                 "working days gets reminders (催办) in the inboxes of its unit, the leader\n"
+                 "of a key suggestion and the office.  Running it again the same day adds\n"
+                 "nothing; overdue items are chased again each day.  `youyue serve` runs\n"
+                 "the same sweep itself (--remind-interval).  Prints the counts.\n\n"
+                 "  --calendar DIR   extra working-day calendars (default $YOUYUE_CALENDAR_DIR)");
+            return 0;
+        default: bad_option("remind", argv);
+        }
+    }
+    if (optind != argc)
+        usage_error("remind", "unexpected argument");
+    const struct calendar *cal = load_calendar(calendar_dir);
+    struct db *db = open_db(url, false);
+    struct remind_counts counts;
+    struct yy_error e = {0};
+    int64_t now = time_now();
+    if (store_remind_sweep(db, cal, now, &counts, &e) != YY_OK) {
+        db_close(db);
+        die("remind: %s (%s)", e.message, e.code);
+    }
+    db_close(db);
+    int64_t y;
+    unsigned m, d;
+    time_civil_from_days(day_of(now), &y, &m, &d);
+    printf("supervision sweep %04lld-%02u-%02u: %lld due soon, %lld overdue, %lld reminders "
+           "written\n",
+           (long long)y, m, d, (long long)counts.due_soon, (long long)counts.overdue,
+           (long long)counts.reminders);
+    return 0;
+}
+
+/* ---- export ------------------------------------------------------------------ */
+
+static int cmd_export(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},     {"year", required_argument, 0, 'y'},
+        {"street", required_argument, 0, 's'}, {"unit", required_argument, 0, 'u'},
+        {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    const char *url = default_db(), *format = NULL, *output = NULL;
+    int64_t now = time_now();
+    int64_t year = stats_year_of(now), street = 0, unit = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 'y':
+            if (!parse_int64(optarg, 2000, 2100, &year))
+                usage_error("export", "--year must be a year from 2000 to 2100");
+            break;
+        case 's':
+            if (!parse_int64(optarg, 1, INT64_MAX, &street))
+                usage_error("export", "--street must be a positive id");
+            break;
+        case 'u':
+            if (!parse_int64(optarg, 1, INT64_MAX, &unit))
+                usage_error("export", "--unit must be a positive id");
+            break;
+        case 'f': format = optarg; break;
+        case 'o': output = optarg; break;
+        case 'h':
+            puts("usage: youyue export --db DB {suggestions|assignments|results} [--year Y]\n"
+                 "                     [--street ID] [--unit ID] --format {csv|xlsx}\n"
+                 "                     --output FILE\n\n"
+                 "Writes one of the three lists (三张清单) of a year (default: this year):\n"
+                 "  suggestions  建议清单: what was raised, by whom\n"
+                 "  assignments  交办清单: which unit, since when, due when, where it stands\n"
+                 "  results      效果清单: reply class, the deputy's evaluation, follow-up\n"
+                 "CSV is UTF-8 with a BOM (Excel opens it as it is), the same bytes as\n"
+                 "GET /api/v1/lists/...?format=csv; XLSX has a frozen header row, a filter\n"
+                 "and real dates.  --street and --unit narrow the rows as the API's\n"
+                 "street= and unit= do.  The file is replaced whole or not at all.");
+            return 0;
+        default: bad_option("export", argv);
+        }
+    }
+    if (argc - optind != 1)
+        usage_error("export", "expected {suggestions|assignments|results}");
+    enum list_kind kind;
+    if (!list_kind_from_name(argv[optind], &kind))
+        usage_error("export", "the list must be suggestions, assignments or results");
+    if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0))
+        usage_error("export", "--format must be csv or xlsx");
+    if (!output || !*output)
+        usage_error("export", "--output FILE is required");
+    struct db *db = open_db(url, false);
+    struct arena a = ARENA_INIT;
+    struct yy_error e = {0};
+    struct list_filter f = {.year = (int)year, .street_id = street, .unit_id = unit};
+    size_t rows = 0;
+    enum yy_err rc = export_list(db, &a, kind, &f, !strcmp(format, "xlsx"), now, output, &rows, &e);
+    db_close(db);
+    if (rc != YY_OK) {
+        fprintf(stderr, "youyue: export: %s (%s)\n", e.message ? e.message : "failed",
+                e.code ? e.code : "error");
+        arena_release(&a);
+        return 1;
+    }
+    printf("exported %zu rows of %s %lld to %s\n", rows, list_title_zh(kind), (long long)year,
+           output);
+    arena_release(&a);
+    return 0;
+}
+
 /* ---- audit verify ------------------------------------------------------------ */
 
 static int cmd_audit(int argc, char **argv)
@@ -594,7 +744,10 @@ static void usage(FILE *out)
           "  user add --db DB --login LOGIN --role ROLE [--scope ID] [--name NAME]\n"
           "          --password-stdin            add a login\n"
           "  import  --db DB {regions|stations|deputies|units} FILE.csv\n"
+          "  export  --db DB {suggestions|assignments|results} [--year Y]\n"
+          "          --format {csv|xlsx} --output FILE   one of the three lists\n"
           "  backup  --db DB FILE                online backup of a live database\n"
+          "  remind  --db DB [--calendar DIR]    one supervision sweep (for cron)\n"
           "  audit verify --db DB                check the audit trail's hash chain\n"
           "  --version\n\n"
           "Each command has --help.  DB defaults to $YOUYUE_DB, else ./data/youyue.db.\n",
@@ -631,8 +784,12 @@ int main(int argc, char **argv)
         return cmd_user(argc, argv);
     if (!strcmp(cmd, "import"))
         return cmd_import(argc, argv);
+    if (!strcmp(cmd, "export"))
+        return cmd_export(argc, argv);
     if (!strcmp(cmd, "backup"))
         return cmd_backup(argc, argv);
+    if (!strcmp(cmd, "remind"))
+        return cmd_remind(argc, argv);
     if (!strcmp(cmd, "audit"))
         return cmd_audit(argc, argv);
     fprintf(stderr, "youyue: unknown command '%s' (see youyue --help)\n", cmd);

@@ -11,6 +11,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 out=tests/artifacts
 mkdir -p "$out"
+# the HTTP suite's own dependencies (package.json: exceljs reads XLSX back)
+if [ ! -d node_modules ] && [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund >"$out/npm-ci.log" 2>&1 || { echo "--- npm ci failed:"; tail -20 "$out/npm-ci.log"; }
+fi
 total_pass=0 total_fail=0 total_skip=0
 
 count() { # suite pass fail

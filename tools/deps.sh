@@ -5,8 +5,8 @@
 set -euo pipefail
 
 build=(meson ninja-build gcc pkg-config python3 libmicrohttpd-dev libsqlite3-dev libpq-dev
-       libjansson-dev libsodium-dev libcmocka-dev)
-test=(nodejs sqlite3 curl postgresql postgresql-client)
+       libjansson-dev libsodium-dev libcmocka-dev libxlsxwriter-dev)
+test=(nodejs npm sqlite3 curl postgresql postgresql-client)
 bench=(wrk nginx-light curl postgresql postgresql-client)
 fuzz=(clang)
 
@@ -28,6 +28,8 @@ for p in "${want[@]}"; do
     major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
     [ "$major" -ge 18 ] && continue
   fi
+  # npm comes with a node installed from elsewhere
+  if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
   if [ "$p" = nginx-light ] && command -v nginx >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done

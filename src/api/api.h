@@ -70,5 +70,10 @@ enum yy_err api_audit(struct request *req, const char *as, const char *action,
 enum yy_err api_session_routes(struct router *r);
 enum yy_err api_registry_routes(struct router *r);
 enum yy_err api_audit_routes(struct router *r);
+enum yy_err api_concerns_routes(struct router *r);
+enum yy_err api_inbox_routes(struct router *r);
+enum yy_err api_lists_routes(struct router *r);
+enum yy_err api_stats_routes(struct router *r);
+enum yy_err api_suggestions_routes(struct router *r);
 
 #endif

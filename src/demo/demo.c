@@ -75,17 +75,19 @@ static enum yy_err load(struct db *db, struct arena *a, struct yy_error *e)
             (rc = store_deputy_add(db, a, &d, e)) != YY_OK)
             return rc;
     }
-    int64_t first_unit = 0;
+    int64_t demo_unit = 0; /* the demo `unit` login works for 区建设局 */
     for (size_t i = 0; i < demo_units_n; i++) {
         struct unit u = {.name = demo_units[i].name};
         if (!unit_kind_from_name(demo_units[i].kind, &u.kind))
             return yy_fail(e, YY_INTERNAL, "bad_demo_data", demo_units[i].kind, "kind");
         if ((rc = store_unit_add(db, &u, e)) != YY_OK)
             return rc;
-        if (!first_unit)
-            first_unit = u.id;
+        if (!strcmp(u.name, "区建设局"))
+            demo_unit = u.id;
     }
 
+    if (!demo_unit)
+        return yy_fail(e, YY_INTERNAL, "bad_demo_data", "演示数据缺少区建设局", NULL);
     char hash[PASSWORD_HASH_MAX];
     if (password_hash(DEMO_PASSWORD, hash) != YY_OK)
         return yy_fail(e, YY_NOMEM, NULL, NULL, NULL);
@@ -101,7 +103,7 @@ static enum yy_err load(struct db *db, struct arena *a, struct yy_error *e)
         case ROLE_STREET_STAFF: g.scope_id = street_ids[0]; break;
         case ROLE_COMMUNITY_STAFF: g.scope_id = community_ids[0]; break;
         case ROLE_DEPUTY: g.scope_id = nd ? first_deputy[0].id : 0; break;
-        case ROLE_UNIT_STAFF: g.scope_id = first_unit; break;
+        case ROLE_UNIT_STAFF: g.scope_id = demo_unit; break;
         default: break;
         }
         struct user u = {.login = demo_accounts[i].login,

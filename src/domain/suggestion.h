@@ -8,6 +8,12 @@
  *   following_up → closed;  withdrawn from any state before a reply.
  *
  * "key" (重点督办) and "published" (网上晒) are flags, not states.
+ *
+ * Below the table: the record (struct suggestion), the rules that differ
+ * between places (struct sg_rules, from the settings table), the deadlines,
+ * who the caller is to a suggestion, and sg_apply, which checks an action
+ * against the table and the guards and changes the record.  Still pure: the
+ * store loads and saves, the API reads bodies and works out the caller.
  */
 #ifndef YOUYUE_DOMAIN_SUGGESTION_H
 #define YOUYUE_DOMAIN_SUGGESTION_H
@@ -16,7 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/err.h"
+#include "domain/workdays.h"
 
 enum sg_state {
     SG_DRAFT,
@@ -98,12 +106,268 @@ struct sg_decision {
 /* Looks action up for a suggestion in state from, by a caller with actor
  * bits.  Never fails otherwise; guards that depend on dates and data (the
  * 7-working-day window for a return request, one extension only, a contact
- * logged before the reply ...) are the sg_guard_* functions below. */
+ * logged before the reply ...) are in sg_apply below. */
 void sg_decide(enum sg_state from, enum sg_action action, unsigned actors,
                struct sg_decision *out);
 
 /* The whole table, for documentation and tests. */
 extern const struct sg_transition sg_table[];
 extern const size_t sg_table_n;
+
+/* ---- the record ------------------------------------------------------------
+ * A suggestion as the store loads it and the rules below change it: the row,
+ * its signers, assignments, contacts, evaluations, follow-ups, timeline.
+ * Strings point into the loader's arena. */
+
+
+/* 满意 / 基本满意 / 不满意, as CONTRACT.md spells them. */
+enum sg_rating {
+    SG_RATING_NONE,
+    SG_SATISFIED,
+    SG_BASICALLY_SATISFIED,
+    SG_DISSATISFIED,
+};
+#define SG_RATING_COUNT 4
+const char *sg_rating_name(enum sg_rating r);
+bool sg_rating_from_name(const char *s, enum sg_rating *out);
+
+/* Where one unit's assignment stands (assignments.status). */
+enum sg_asg_status {
+    ASG_ASSIGNED,         /* given, the unit has not acted yet */
+    ASG_IN_HANDLING,      /* the unit's first action moved it here */
+    ASG_RETURN_REQUESTED, /* the unit asked to return it (申请退回) */
+    ASG_RETURNED,         /* the office let it go (inactive from then on) */
+    ASG_REPLIED,          /* a lead unit replied; a co unit gave its opinion */
+};
+const char *sg_asg_status_name(enum sg_asg_status s);
+bool sg_asg_status_from_name(const char *s, enum sg_asg_status *out);
+
+/* An extension request (延期) of one assignment. */
+enum sg_ext_status { EXT_NONE, EXT_REQUESTED, EXT_APPROVED, EXT_REFUSED };
+const char *sg_ext_status_name(enum sg_ext_status s); /* NULL for EXT_NONE */
+bool sg_ext_status_from_name(const char *s, enum sg_ext_status *out);
+
+/* Contact stages (办前/办中/办后) and modes, as the contract spells them. */
+bool sg_contact_stage_valid(const char *s);
+bool sg_contact_mode_valid(const char *s);
+
+struct sg_assignment {
+    int64_t id;            /* 0 until stored */
+    int64_t unit_id;
+    const char *unit_name;
+    bool lead;             /* 主办; false: 协办 */
+    enum sg_asg_status status;
+    bool active;           /* false once returned */
+    int64_t assigned_at;
+    int64_t due_at;        /* end of the due day, 23:59:59 +08:00 */
+    bool due_provisional;  /* the due day lies in a year without a calendar */
+    const char *return_reason;
+    int64_t return_requested_at;
+    int extension_months;  /* requested, or granted once approved */
+    enum sg_ext_status extension_status;
+    const char *extension_reason;
+    const char *co_opinion;
+    int64_t co_opinion_at;
+    int64_t co_opinion_due_at; /* co units only, 0 otherwise */
+    const char *reply_class, *reply_text;
+    int64_t replied_at;
+    size_t n_contacts;
+    bool dirty;            /* changed by sg_apply; the store writes it back */
+};
+
+struct sg_signer {
+    int64_t deputy_id;
+    const char *name;
+    const char *phone;     /* NULL when none */
+    bool author;
+    bool withdraw_agreed;
+};
+
+struct sg_contact {
+    int64_t assignment_id;
+    const char *stage, *mode, *note;
+    int64_t at;
+};
+
+struct sg_evaluation {
+    enum sg_rating attitude, result;
+    const char *reason;
+    int64_t at;
+};
+
+struct sg_follow_up {
+    const char *note;
+    bool done;
+    int64_t at;
+};
+
+struct sg_event {
+    int64_t at;
+    const char *action, *actor_role, *note;
+};
+
+struct suggestion {
+    int64_t id;
+    const char *title, *body, *category;
+    int64_t author_id;
+    const char *author_name;
+    enum sg_state status;
+    bool is_key;
+    int64_t key_leader_id; /* a user holding role leader, 0 when not key */
+    const char *key_committee;
+    bool published;
+    int64_t published_at;
+    bool hard_case;        /* reply within hard_case_reply_months */
+    int year;
+    const char *reason;    /* why returned as a letter or withdrawn */
+    int64_t submitted_at, accepted_at, assign_due_at, assigned_at, replied_at, closed_at;
+    int64_t created_at, updated_at;
+    struct sg_signer *signers;
+    size_t n_signers;
+    struct sg_assignment *assignments;
+    size_t n_assignments;
+    struct sg_contact *contacts;
+    size_t n_contacts;
+    struct sg_evaluation *evaluations;
+    size_t n_evaluations;
+    struct sg_follow_up *follow_ups;
+    size_t n_follow_ups;
+    struct sg_event *events;
+    size_t n_events;
+    int64_t *concern_ids;
+    size_t n_concern_ids;
+    int64_t ratings[SG_RATING_COUNT]; /* public ratings (网上评) by value */
+};
+
+/* ---- configuration (the settings table) ------------------------------------ */
+
+#define SG_MAX_CLASSES 8
+#define SG_CLASS_MAX 16 /* bytes of one class name */
+
+/* The rules that differ between places, with DOMAIN.md §5's defaults. */
+struct sg_rules {
+    size_t n_classes;                           /* reply_classes: A,B,C */
+    char classes[SG_MAX_CLASSES][SG_CLASS_MAX + 1];
+    size_t n_follow_classes;                    /* follow_up_classes: B,C */
+    char follow_classes[SG_MAX_CLASSES][SG_CLASS_MAX + 1];
+    int assign_working_days;         /* 7: assignment after receipt */
+    int return_request_working_days; /* 7: a unit's return request after receipt */
+    int co_opinion_months;           /* 1: a co unit's opinion to the lead */
+    int reply_months;                /* 3: the reply after assignment */
+    int hard_case_reply_months;      /* 6: for wide-ranging, hard cases */
+    int extension_max_months;        /* 3: one extension, approved by the office */
+    int rehandling_months;           /* 1: the answer again after 不满意 */
+    int max_rehandlings;             /* 1: how often 不满意 sends it back */
+    bool reply_needs_contact;        /* 1: a reply needs a logged contact */
+};
+
+void sg_rules_default(struct sg_rules *r);
+/* Applies one settings row.  Keys this module does not know are ignored (the
+ * table is shared); a value that does not parse is YY_BAD_INPUT naming the
+ * key, and *r keeps the old value. */
+enum yy_err sg_rules_set(struct sg_rules *r, const char *key, const char *value,
+                         struct yy_error *e);
+bool sg_rules_class_valid(const struct sg_rules *r, const char *cls);
+bool sg_rules_class_needs_follow_up(const struct sg_rules *r, const char *cls);
+
+/* ---- deadlines --------------------------------------------------------------
+ * Every due time is the end of the due day in China time (23:59:59 +08:00),
+ * the meaning assignments.due_at has for the supervision sweep. */
+
+struct sg_due {
+    int64_t at;
+    bool provisional; /* the calendar of a year involved is not known yet */
+};
+
+int64_t sg_end_of_day(int64_t day);
+/* n working days after the day of unix time from. */
+struct sg_due sg_due_working_days(const struct calendar *c, int64_t from, int n);
+/* months calendar months after the day of from, moved off days off. */
+struct sg_due sg_due_months(const struct calendar *c, int64_t from, int months);
+
+/* ---- who is calling --------------------------------------------------------- */
+
+struct sg_caller {
+    int64_t user_id;              /* 0: nobody logged in */
+    bool admin, leader;
+    bool sees_all;                /* admin, leader, street and community staff */
+    const int64_t *deputy_ids;    /* the deputies the caller acts for */
+    size_t n_deputy_ids;
+    const int64_t *unit_ids;      /* the units the caller works for */
+    size_t n_unit_ids;
+};
+
+/* The caller's actor bits for s (enum sg_actor). */
+unsigned sg_actors(const struct suggestion *s, const struct sg_caller *c);
+/* Whether the caller may see s at all (else 404), and whether it sees the
+ * full record rather than the public one (published, without personal data). */
+bool sg_visible(const struct suggestion *s, const struct sg_caller *c);
+bool sg_private_view(const struct suggestion *s, const struct sg_caller *c);
+
+/* ---- actions ---------------------------------------------------------------- */
+
+#define SG_MAX_UNITS 16
+#define SG_TEXT_MAX 5000  /* code points of a reason, note, reply ... */
+
+struct sg_unit_ref {
+    int64_t unit_id;
+    bool lead;
+    const char *unit_name; /* filled by the caller after looking the unit up */
+};
+
+/* An action's body, read by the API (CONTRACT.md "Suggestion actions"). */
+struct sg_input {
+    enum sg_action action;
+    const char *reason, *note, *text, *committee, *reply_class, *stage, *mode;
+    struct sg_unit_ref units[SG_MAX_UNITS];
+    size_t n_units;
+    bool approve, done, hard_case;
+    int months;
+    enum sg_rating attitude, result;
+    int64_t leader_id;
+    int64_t unit_id; /* decide_return / decide_extension: which unit's request */
+};
+
+/* A message for an inbox (store/remind.h store_notice_tx), about the
+ * suggestion: recipient_kind unit / user / deputy / office. */
+struct sg_notice {
+    const char *recipient_kind;
+    int64_t recipient_id;
+    const char *kind; /* new_assignment, reply_received, return_requested, ... */
+    const char *message;
+};
+#define SG_MAX_NOTICES (SG_MAX_UNITS + 2)
+
+/* What an action did, beyond the changes sg_apply made to the record. */
+struct sg_outcome {
+    enum sg_state from, to;
+    const char *actor_role;  /* the role acted in: deputy, admin, leader, unit_staff */
+    const char *note;        /* for the timeline (may be "") */
+    struct sg_notice notices[SG_MAX_NOTICES]; /* who is told (the deputy of an
+                                               * extension, units of an assignment) */
+    size_t n_notices;
+    size_t acting;           /* the acting unit's assignment, SIZE_MAX for none */
+    bool add_contact, add_evaluation, add_follow_up;
+    struct sg_contact contact;       /* assignment_id: that of `acting` */
+    struct sg_evaluation evaluation;
+    struct sg_follow_up follow_up;
+    size_t n_agreed;                 /* signers whose withdrawal was recorded now */
+    int64_t agreed[8];
+};
+
+/* Applies in to s at time now for a caller with actor bits `actors`: asks the
+ * table (409 invalid_transition with `allowed`, or 403), then the guards that
+ * depend on data and dates (409 with their own code and `allowed` too; 400 for
+ * a value the configuration does not allow, naming the field), then changes s
+ * (marking changed assignments dirty, appending new ones with id 0) and fills
+ * *out.  On failure s is unchanged.  Names in e->allowed live in arena a. */
+enum yy_err sg_apply(const struct sg_rules *r, const struct calendar *cal, struct arena *a,
+                     int64_t now, unsigned actors, const struct sg_caller *c,
+                     struct suggestion *s, const struct sg_input *in, struct sg_outcome *out,
+                     struct yy_error *e);
+
+/* Fills e as the 409 invalid_transition of decision d (names in arena a). */
+enum yy_err sg_refuse(struct arena *a, const struct sg_decision *d, enum sg_action action,
+                      struct yy_error *e);
 
 #endif

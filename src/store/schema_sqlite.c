@@ -302,6 +302,26 @@ const char *const schema_sqlite[] = {
     "  last_hash TEXT NOT NULL);"
     "INSERT INTO audit_head (id, last_id, last_hash)"
     "  VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');",
+    /* 4: supervision (督办): the deadline a reminder is about, shown in the
+     * inbox (NULL for notices without one). */
+    "ALTER TABLE reminders ADD COLUMN due_at INTEGER;",
+    /* 5: concerns (issue 4 §4): several deputies may claim one concern and
+     * follow it together (the gas-supply case), so claims get their own table
+     * (concerns.claimed_by keeps the first); the timeline keeps a note for
+     * staff beside the public one; indexes for the scopes staff and units see. */
+    "CREATE TABLE concern_claims ("
+    "  id INTEGER PRIMARY KEY,"
+    "  concern_id INTEGER NOT NULL REFERENCES concerns(id),"
+    "  deputy_id INTEGER NOT NULL REFERENCES deputies(id),"
+    "  claimed_at INTEGER NOT NULL,"
+    "  UNIQUE (concern_id, deputy_id));"
+    "CREATE INDEX concern_claims_deputy ON concern_claims(deputy_id, concern_id);"
+    "ALTER TABLE concern_events ADD COLUMN staff_note TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX concerns_community ON concerns(community_id, id);"
+    "CREATE INDEX concerns_referred ON concerns(referred_to, id);"
+    "CREATE INDEX concerns_unit ON concerns(unit_id, id);"
+    "CREATE INDEX concerns_merged ON concerns(merged_into);"
+    "CREATE INDEX concerns_raised_by ON concerns(raised_by, id);",
 };
 
 const size_t schema_sqlite_n = sizeof(schema_sqlite) / sizeof(schema_sqlite[0]);

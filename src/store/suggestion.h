@@ -1,6 +1,9 @@
 /* suggestion.h (store) - keeping suggestions (代表建议): the drafts deputies
- * write, their co-signers and linked concerns.  The rest of the life cycle
- * (assignments, replies, evaluations, the timeline) is added beside these.
+ * write, their co-signers and linked concerns, and the whole life cycle the
+ * domain's sg_apply drives (domain/suggestion.h): loading a record with its
+ * assignments, contacts, evaluations, follow-ups and timeline, writing back
+ * what an action changed, the settings the rules come from, lists, and the
+ * public's ratings (网上评).
  *
  * Conventions as in store.h: results in the caller's arena, YY_NOT_FOUND for
  * a missing record; functions named *_tx run inside the caller's transaction
@@ -15,6 +18,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "domain/suggestion.h"
 #include "store/db.h"
 
 struct suggestion_draft {
@@ -39,5 +43,62 @@ enum yy_err store_suggestion_create_tx(struct db *db, const struct suggestion_dr
 enum yy_err store_suggestion_event_tx(struct db *db, int64_t suggestion_id, const char *action,
                                       const char *actor_role, const char *note,
                                       struct yy_error *e);
+
+/* The rules of domain/suggestion.h: the defaults, overridden by the settings
+ * table's rows.  A row that does not parse is YY_INTERNAL (logged with its
+ * key): a broken configuration stops the actions rather than being guessed. */
+enum yy_err store_sg_rules(struct db *db, struct sg_rules *r, struct yy_error *e);
+
+/* Whether an active category (categories table) has this name. */
+enum yy_err store_category_exists(struct db *db, const char *name, bool *found,
+                                  struct yy_error *e);
+
+/* The whole record (arena a): the row with its author's name, signers (with
+ * their names and phones), assignments (with unit names and contact
+ * counts), contacts, evaluations, follow-ups, the timeline (the latest
+ * SG_TIMELINE_MAX entries), linked concerns and public rating counts.
+ * YY_NOT_FOUND when there is no such suggestion. */
+#define SG_TIMELINE_MAX 1000
+enum yy_err store_suggestion_get(struct db *db, struct arena *a, int64_t id,
+                                 struct suggestion *out, struct yy_error *e);
+/* The same, after locking the row until the caller's transaction ends (a
+ * portable no-op UPDATE), so concurrent actions on one suggestion queue and
+ * each sees the other's result. */
+enum yy_err store_suggestion_get_for_update(struct db *db, struct arena *a, int64_t id,
+                                            struct suggestion *out, struct yy_error *e);
+
+/* Writes back what sg_apply changed in s and what its outcome o adds: the
+ * row, the dirty assignments and the new ones (id 0: inserted, ids set), a
+ * contact, an evaluation, a follow-up, withdrawal agreements, the timeline
+ * entry for action, and o's notices (store/remind.h).  Inside the caller's
+ * transaction, after store_suggestion_get_for_update.  A unit assigned twice
+ * at once is YY_CONFLICT. */
+enum yy_err store_suggestion_save_tx(struct db *db, struct suggestion *s,
+                                     const struct sg_outcome *o, const char *action,
+                                     struct yy_error *e);
+
+/* Who sees what in a list: published ones always; with sees_all every one
+ * but drafts; and those the user signed (deputy scopes) or a unit of theirs
+ * handles now (unit_staff scopes), by user_id (0: nobody). */
+struct suggestion_filter {
+    int64_t user_id;
+    bool sees_all;
+    const char *status; /* a state name, or NULL */
+    int year;           /* 0: any */
+    int64_t unit_id;    /* 0: any; else with an active assignment of it */
+    int64_t before_id;  /* 0: from the newest */
+    size_t limit;
+};
+/* Newest first; the row fields and the author's name only (no signers,
+ * assignments or timeline).  Results in a. */
+enum yy_err store_suggestions_list(struct db *db, struct arena *a,
+                                   const struct suggestion_filter *f, struct suggestion **out,
+                                   size_t *n, struct yy_error *e);
+
+/* A public rating (网上评) of suggestion id by rater (a key the caller makes:
+ * one per person).  YY_CONFLICT (already_rated) when rater rated it before.
+ * Inside the caller's transaction. */
+enum yy_err store_public_rating_add_tx(struct db *db, int64_t id, const char *rater,
+                                       enum sg_rating value, struct yy_error *e);
 
 #endif

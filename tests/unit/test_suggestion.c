@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "core/timeutil.h"
 #include "domain/suggestion.h"
 
 static const unsigned ALL_ACTORS = ACTOR_AUTHOR | ACTOR_COSIGNER | ACTOR_ADMIN | ACTOR_LEADER |
@@ -185,6 +186,497 @@ static void test_names(void **state)
     assert_string_equal(sg_action_name(SA_DECIDE_EXTENSION), "decide_extension");
 }
 
+
+/* ---- the rules with data and dates (sg_apply) ---------------------------------------
+ * Against the built-in 2026 calendar: 国庆 2026-10-01..10-07 with make-up
+ * working days 2026-09-20 (Sunday) and 2026-10-10 (Saturday); 中秋
+ * 2026-09-25..27.  2027 has no calendar yet: deadlines there are provisional. */
+
+static struct calendar cal;
+static struct arena arena = ARENA_INIT;
+static struct sg_rules rules;
+
+static int setup_calendar(void **state)
+{
+    (void)state;
+    struct yy_error e = {0};
+    calendar_init(&cal);
+    sg_rules_default(&rules);
+    return calendar_add_builtin(&cal, &arena, &e) == YY_OK ? 0 : -1;
+}
+
+static int teardown_calendar(void **state)
+{
+    (void)state;
+    arena_release(&arena);
+    return 0;
+}
+
+/* Unix time of a China-time wall clock moment. */
+static int64_t at(int y, unsigned m, unsigned d, int hour)
+{
+    return day_start(time_days_from_civil(y, m, d)) + hour * 3600;
+}
+
+/* The end of a day, as due_at holds it. */
+static int64_t end_of(int y, unsigned m, unsigned d)
+{
+    return at(y, m, d, 0) + 86400 - 1;
+}
+
+static const char *ymd(int64_t t)
+{
+    char buf[TIME_RFC3339_LEN];
+    time_format_rfc3339(t, buf);
+    return arena_strndup(&arena, buf, 10);
+}
+
+#define D_AUTHOR 11
+#define D_COSIGNER 12
+#define U_LEAD 21
+#define U_LEAD2 22
+#define U_CO 23
+
+static const int64_t author_ids[] = {D_AUTHOR}, cosigner_ids[] = {D_COSIGNER};
+static const int64_t lead_ids[] = {U_LEAD}, lead2_ids[] = {U_LEAD2}, co_ids[] = {U_CO};
+static const struct sg_caller author = {.user_id = 1, .deputy_ids = author_ids, .n_deputy_ids = 1};
+static const struct sg_caller cosigner = {.user_id = 2, .deputy_ids = cosigner_ids,
+                                          .n_deputy_ids = 1};
+static const struct sg_caller admin = {.user_id = 3, .admin = true, .sees_all = true};
+static const struct sg_caller leader = {.user_id = 4, .leader = true, .sees_all = true};
+static const struct sg_caller lead = {.user_id = 5, .unit_ids = lead_ids, .n_unit_ids = 1};
+static const struct sg_caller lead2 = {.user_id = 6, .unit_ids = lead2_ids, .n_unit_ids = 1};
+static const struct sg_caller co = {.user_id = 7, .unit_ids = co_ids, .n_unit_ids = 1};
+static const struct sg_caller nobody = {0};
+
+/* A fresh draft by D_AUTHOR with D_COSIGNER. */
+static struct suggestion draft(void)
+{
+    struct suggestion s = {.id = 1, .title = "关于增设路灯的建议", .body = "…", .category = "其他",
+                           .author_id = D_AUTHOR, .status = SG_DRAFT, .year = 2026};
+    s.signers = arena_calloc(&arena, 2, sizeof(*s.signers));
+    s.signers[0] = (struct sg_signer){.deputy_id = D_AUTHOR, .name = "甲", .author = true};
+    s.signers[1] = (struct sg_signer){.deputy_id = D_COSIGNER, .name = "乙"};
+    s.n_signers = 2;
+    return s;
+}
+
+static enum yy_err apply_at(struct suggestion *s, const struct sg_caller *c, int64_t now,
+                            struct sg_input in, struct sg_outcome *out, struct yy_error *e)
+{
+    struct sg_outcome scratch;
+    struct yy_error se;
+    enum yy_err rc = sg_apply(&rules, &cal, &arena, now, sg_actors(s, c), c, s, &in,
+                              out ? out : &scratch, e ? e : &se);
+    /* what the store would do: new assignments get ids, contacts are counted */
+    for (size_t i = 0; rc == YY_OK && i < s->n_assignments; i++)
+        if (!s->assignments[i].id)
+            s->assignments[i].id = 100 + (int64_t)i;
+    return rc;
+}
+
+static void ok_at(struct suggestion *s, const struct sg_caller *c, int64_t now, struct sg_input in)
+{
+    struct yy_error e = {0};
+    enum yy_err rc = apply_at(s, c, now, in, NULL, &e);
+    if (rc != YY_OK)
+        fail_msg("%s refused: %s %s", sg_action_name(in.action), e.code, e.message);
+}
+
+static void refused_at(struct suggestion *s, const struct sg_caller *c, int64_t now,
+                       struct sg_input in, enum yy_err kind, const char *code)
+{
+    struct yy_error e = {0};
+    enum sg_state before = s->status;
+    assert_int_equal(apply_at(s, c, now, in, NULL, &e), kind);
+    assert_string_equal(e.code, code);
+    assert_int_equal(s->status, before);
+}
+
+static struct sg_input A(enum sg_action a)
+{
+    return (struct sg_input){.action = a};
+}
+
+/* Submitted on `now`, accepted and assigned on `assigned`: U_LEAD leads,
+ * U_CO co-handles (and U_LEAD2 leads too when two_leads). */
+static struct suggestion assigned_on(int64_t submitted, int64_t assigned, bool two_leads)
+{
+    struct suggestion s = draft();
+    ok_at(&s, &author, submitted, A(SA_SUBMIT));
+    ok_at(&s, &admin, submitted, A(SA_ACCEPT));
+    struct sg_input in = {.action = SA_ASSIGN, .n_units = two_leads ? 3 : 2};
+    in.units[0] = (struct sg_unit_ref){U_LEAD, true, "区建设局"};
+    in.units[1] = (struct sg_unit_ref){U_CO, false, "区民政局"};
+    in.units[2] = (struct sg_unit_ref){U_LEAD2, true, "区城管执法局"};
+    ok_at(&s, &admin, assigned, in);
+    assert_int_equal(s.status, SG_ASSIGNED);
+    return s;
+}
+
+static struct sg_input contact(void)
+{
+    return (struct sg_input){.action = SA_LOG_CONTACT, .stage = "before", .mode = "phone",
+                             .note = "电话沟通"};
+}
+
+static struct sg_input reply(const char *cls)
+{
+    return (struct sg_input){.action = SA_REPLY, .reply_class = cls, .text = "答复"};
+}
+
+static void test_rules_from_settings(void **state)
+{
+    (void)state;
+    struct sg_rules r;
+    struct yy_error e = {0};
+    sg_rules_default(&r);
+    assert_int_equal(r.n_classes, 3);
+    assert_true(sg_rules_class_valid(&r, "A") && sg_rules_class_valid(&r, "C"));
+    assert_false(sg_rules_class_valid(&r, "D"));
+    assert_true(sg_rules_class_needs_follow_up(&r, "B"));
+    assert_false(sg_rules_class_needs_follow_up(&r, "A"));
+    assert_int_equal(r.assign_working_days, 7);
+    assert_int_equal(r.reply_months, 3);
+    assert_int_equal(r.hard_case_reply_months, 6);
+    assert_true(r.reply_needs_contact);
+
+    assert_int_equal(sg_rules_set(&r, "reply_classes", "A, B,C,D", &e), YY_OK);
+    assert_true(sg_rules_class_valid(&r, "D"));
+    assert_int_equal(sg_rules_set(&r, "reply_months", "4", &e), YY_OK);
+    assert_int_equal(r.reply_months, 4);
+    assert_int_equal(sg_rules_set(&r, "reply_needs_contact", "0", &e), YY_OK);
+    assert_false(r.reply_needs_contact);
+    assert_int_equal(sg_rules_set(&r, "due_soon_working_days", "10", &e), YY_OK); /* not ours */
+
+    static const char *const bad[][2] = {
+        {"reply_months", "0"},     {"reply_months", "three"}, {"reply_months", ""},
+        {"reply_months", "-1"},    {"reply_classes", ""},     {"reply_classes", "A,,B"},
+        {"reply_classes", "A,A"},  {"reply_classes", "甲,乙"}, {"reply_needs_contact", "yes"},
+        {"assign_working_days", "99999"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(sg_rules_set(&r, bad[i][0], bad[i][1], &e), YY_BAD_INPUT);
+        assert_string_equal(e.field, bad[i][0]);
+    }
+    assert_int_equal(r.reply_months, 4); /* a bad value keeps the old one */
+    assert_true(sg_rules_class_valid(&r, "D"));
+}
+
+static void test_assignment_due_across_national_day(void **state)
+{
+    (void)state;
+    /* received Monday 2026-09-28: 09-29, 09-30, (10-01..07 off), 10-08, 10-09,
+     * 10-10 (make-up Saturday), (10-11 Sunday), 10-12, 10-13 */
+    struct suggestion s = draft();
+    ok_at(&s, &author, at(2026, 9, 28, 10), A(SA_SUBMIT));
+    assert_int_equal(s.assign_due_at, end_of(2026, 10, 13));
+    assert_string_equal(ymd(s.assign_due_at), "2026-10-13");
+    /* received Friday 2026-09-18: the make-up Sunday 09-20 counts, 中秋 does not */
+    s = draft();
+    ok_at(&s, &author, at(2026, 9, 18, 16), A(SA_SUBMIT));
+    assert_string_equal(ymd(s.assign_due_at), "2026-09-29");
+    /* the due instant is the end of the day in China time */
+    char buf[TIME_RFC3339_LEN];
+    time_format_rfc3339(s.assign_due_at, buf);
+    assert_string_equal(buf, "2026-09-29T23:59:59+08:00");
+}
+
+static void test_reply_and_co_opinion_deadlines(void **state)
+{
+    (void)state;
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    const struct sg_assignment *l = &s.assignments[0], *c = &s.assignments[1];
+    assert_true(l->lead && !c->lead);
+    assert_string_equal(ymd(l->due_at), "2026-12-28"); /* 3 months, a Monday */
+    assert_false(l->due_provisional);
+    assert_int_equal(l->co_opinion_due_at, 0);
+    assert_string_equal(ymd(c->co_opinion_due_at), "2026-10-28"); /* 1 month */
+    assert_int_equal(l->status, ASG_ASSIGNED);
+
+    /* three months ending on National Day move to the next working day */
+    s = assigned_on(at(2026, 6, 30, 9), at(2026, 7, 1, 9), false);
+    assert_string_equal(ymd(s.assignments[0].due_at), "2026-10-08");
+    assert_false(s.assignments[0].due_provisional);
+
+    /* running into 2027, whose calendar is not published yet: provisional */
+    s = assigned_on(at(2026, 11, 26, 9), at(2026, 11, 27, 9), false);
+    assert_string_equal(ymd(s.assignments[0].due_at), "2027-03-01"); /* 02-27 is a Saturday */
+    assert_true(s.assignments[0].due_provisional);
+
+    /* a hard case has 6 months */
+    s = draft();
+    ok_at(&s, &author, at(2026, 3, 2, 9), A(SA_SUBMIT));
+    ok_at(&s, &admin, at(2026, 3, 2, 9), A(SA_ACCEPT));
+    struct sg_input in = {.action = SA_ASSIGN, .n_units = 1, .hard_case = true};
+    in.units[0] = (struct sg_unit_ref){U_LEAD, true, "区建设局"};
+    ok_at(&s, &admin, at(2026, 3, 3, 9), in);
+    assert_true(s.hard_case);
+    assert_string_equal(ymd(s.assignments[0].due_at), "2026-09-03");
+}
+
+static void test_assign_needs_a_lead_and_distinct_units(void **state)
+{
+    (void)state;
+    struct suggestion s = draft();
+    ok_at(&s, &author, at(2026, 9, 28, 9), A(SA_SUBMIT));
+    ok_at(&s, &admin, at(2026, 9, 28, 9), A(SA_ACCEPT));
+    struct sg_input in = {.action = SA_ASSIGN, .n_units = 1};
+    in.units[0] = (struct sg_unit_ref){U_CO, false, "区民政局"};
+    refused_at(&s, &admin, at(2026, 9, 29, 9), in, YY_BAD_INPUT, "lead_unit_required");
+    in.n_units = 2;
+    in.units[1] = (struct sg_unit_ref){U_CO, true, "区民政局"};
+    refused_at(&s, &admin, at(2026, 9, 29, 9), in, YY_BAD_INPUT, "duplicate_unit");
+    in.n_units = 0;
+    refused_at(&s, &admin, at(2026, 9, 29, 9), in, YY_BAD_INPUT, "missing_field");
+    assert_int_equal(s.n_assignments, 0);
+}
+
+static void test_return_request_within_seven_working_days(void **state)
+{
+    (void)state;
+    /* assigned Monday 2026-09-28: the window ends 2026-10-13 */
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    struct sg_input in = {.action = SA_REQUEST_RETURN, .reason = "不属于本单位职责"};
+    struct yy_error e = {0};
+    assert_int_equal(apply_at(&s, &lead, at(2026, 10, 14, 9), in, NULL, &e), YY_CONFLICT);
+    assert_string_equal(e.code, "return_window_closed");
+    assert_non_null(strstr(e.message, "2026-10-13"));
+    for (size_t i = 0; i < e.n_allowed; i++) /* the refused action is not offered */
+        assert_string_not_equal(e.allowed[i], "request_return");
+    assert_true(e.n_allowed > 0);
+    ok_at(&s, &lead, at(2026, 10, 13, 17), in);
+    assert_int_equal(s.assignments[0].status, ASG_RETURN_REQUESTED);
+    assert_int_equal(s.status, SG_ASSIGNED); /* asking to return it is not handling it */
+    refused_at(&s, &lead, at(2026, 10, 13, 17), in, YY_CONFLICT, "return_already_requested");
+    refused_at(&s, &lead, at(2026, 10, 13, 17), contact(), YY_CONFLICT, "return_pending");
+
+    /* the office moves it to another unit */
+    struct sg_input d = {.action = SA_DECIDE_RETURN, .approve = true, .n_units = 1};
+    d.units[0] = (struct sg_unit_ref){U_LEAD, true, "区建设局"};
+    refused_at(&s, &admin, at(2026, 10, 14, 9), d, YY_BAD_INPUT, "unit_already_assigned");
+    d.n_units = 0;
+    refused_at(&s, &admin, at(2026, 10, 14, 9), d, YY_BAD_INPUT, "lead_unit_required");
+    d.n_units = 1;
+    d.units[0] = (struct sg_unit_ref){U_LEAD2, true, "区城管执法局"};
+    ok_at(&s, &admin, at(2026, 10, 14, 9), d);
+    assert_false(s.assignments[0].active);
+    assert_int_equal(s.assignments[0].status, ASG_RETURNED);
+    assert_int_equal(s.n_assignments, 3);
+    assert_int_equal(s.assignments[2].unit_id, U_LEAD2);
+    assert_string_equal(ymd(s.assignments[2].due_at), "2027-01-14"); /* a new 3 months */
+    assert_true(s.assignments[2].due_provisional);
+    /* the returned unit is out; the new one is in */
+    assert_int_equal(sg_actors(&s, &lead), 0);
+    assert_int_equal(sg_actors(&s, &lead2), ACTOR_LEAD_UNIT);
+    refused_at(&s, &admin, at(2026, 10, 14, 9), d, YY_CONFLICT, "no_return_request");
+
+    /* refused: the assignment stands */
+    s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    ok_at(&s, &co, at(2026, 9, 29, 9), in);
+    struct sg_input no = {.action = SA_DECIDE_RETURN, .approve = false};
+    ok_at(&s, &admin, at(2026, 9, 30, 9), no);
+    assert_int_equal(s.assignments[1].status, ASG_ASSIGNED);
+    assert_true(s.assignments[1].active);
+}
+
+static void test_one_extension_with_the_offices_approval(void **state)
+{
+    (void)state;
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    struct sg_input in = {.action = SA_REQUEST_EXTENSION, .months = 4, .reason = "涉及多部门"};
+    refused_at(&s, &lead, at(2026, 11, 2, 9), in, YY_BAD_INPUT, "invalid_months");
+    in.months = 3;
+    refused_at(&s, &co, at(2026, 11, 2, 9), in, YY_FORBIDDEN, "forbidden");
+    ok_at(&s, &lead, at(2026, 11, 2, 9), in);
+    assert_int_equal(s.status, SG_IN_HANDLING); /* the unit's first action */
+    assert_int_equal(s.assignments[0].status, ASG_IN_HANDLING);
+    refused_at(&s, &lead, at(2026, 11, 2, 9), in, YY_CONFLICT, "extension_pending");
+    struct sg_outcome out;
+    struct yy_error e = {0};
+    struct sg_input yes = {.action = SA_DECIDE_EXTENSION, .approve = true};
+    assert_int_equal(apply_at(&s, &admin, at(2026, 11, 3, 9), yes, &out, &e), YY_OK);
+    /* 2026-12-28 + 3 months = 2027-03-28, a Sunday in a year not yet known */
+    assert_string_equal(ymd(s.assignments[0].due_at), "2027-03-29");
+    assert_true(s.assignments[0].due_provisional);
+    /* the deputy is told */
+    bool told = false;
+    for (size_t i = 0; i < out.n_notices; i++)
+        if (!strcmp(out.notices[i].recipient_kind, "deputy") &&
+            out.notices[i].recipient_id == D_AUTHOR && strstr(out.notices[i].message, "2027-03-29"))
+            told = true;
+    assert_true(told);
+    assert_non_null(strstr(out.note, "2027-03-29"));
+    refused_at(&s, &lead, at(2026, 11, 4, 9), in, YY_CONFLICT, "extension_already_used");
+    refused_at(&s, &admin, at(2026, 11, 4, 9), yes, YY_CONFLICT, "no_extension_request");
+
+    /* a refused request may be made again */
+    s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    ok_at(&s, &lead, at(2026, 11, 2, 9), in);
+    struct sg_input no = {.action = SA_DECIDE_EXTENSION, .approve = false};
+    ok_at(&s, &admin, at(2026, 11, 3, 9), no);
+    assert_string_equal(ymd(s.assignments[0].due_at), "2026-12-28");
+    ok_at(&s, &lead, at(2026, 11, 4, 9), in);
+}
+
+static void test_reply_needs_a_contact_and_a_configured_class(void **state)
+{
+    (void)state;
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    refused_at(&s, &lead, at(2026, 10, 9, 9), reply("A"), YY_CONFLICT, "contact_required");
+    refused_at(&s, &co, at(2026, 10, 9, 9), reply("A"), YY_FORBIDDEN, "forbidden");
+    ok_at(&s, &lead, at(2026, 10, 9, 9), contact());
+    assert_int_equal(s.status, SG_IN_HANDLING);
+    refused_at(&s, &lead, at(2026, 10, 9, 9), reply("D"), YY_BAD_INPUT, "invalid_class");
+    ok_at(&s, &lead, at(2026, 10, 9, 10), reply("A"));
+    assert_int_equal(s.status, SG_REPLIED);
+    assert_int_equal(s.replied_at, at(2026, 10, 9, 10));
+    refused_at(&s, &lead, at(2026, 10, 9, 11), reply("A"), YY_CONFLICT, "invalid_transition");
+
+    /* with reply_needs_contact = 0 and a fourth class configured */
+    struct sg_rules keep = rules;
+    struct yy_error e = {0};
+    assert_int_equal(sg_rules_set(&rules, "reply_needs_contact", "0", &e), YY_OK);
+    assert_int_equal(sg_rules_set(&rules, "reply_classes", "A,B,C,D", &e), YY_OK);
+    s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    ok_at(&s, &lead, at(2026, 10, 9, 10), reply("D"));
+    assert_int_equal(s.status, SG_REPLIED);
+    rules = keep;
+}
+
+static void test_replied_when_every_lead_replied(void **state)
+{
+    (void)state;
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), true);
+    ok_at(&s, &lead, at(2026, 10, 9, 9), contact());
+    ok_at(&s, &lead, at(2026, 10, 9, 10), reply("B"));
+    assert_int_equal(s.status, SG_IN_HANDLING);
+    refused_at(&s, &lead, at(2026, 10, 9, 11), reply("A"), YY_CONFLICT, "already_replied");
+    /* the co unit's opinion goes to the lead; it does not reply */
+    struct sg_input op = {.action = SA_CO_OPINION, .text = "同意主办单位意见"};
+    refused_at(&s, &lead2, at(2026, 10, 10, 9), op, YY_FORBIDDEN, "forbidden");
+    ok_at(&s, &co, at(2026, 10, 10, 9), op);
+    assert_int_equal(s.assignments[1].status, ASG_REPLIED);
+    assert_int_equal(s.status, SG_IN_HANDLING);
+    ok_at(&s, &lead2, at(2026, 10, 12, 9), contact());
+    ok_at(&s, &lead2, at(2026, 10, 12, 10), reply("A"));
+    assert_int_equal(s.status, SG_REPLIED);
+}
+
+static void test_dissatisfied_sends_it_back_once(void **state)
+{
+    (void)state;
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    ok_at(&s, &lead, at(2026, 10, 9, 9), contact());
+    ok_at(&s, &lead, at(2026, 10, 9, 10), reply("B"));
+    struct sg_input ev = {.action = SA_EVALUATE, .attitude = SG_SATISFIED,
+                          .result = SG_DISSATISFIED};
+    refused_at(&s, &author, at(2026, 10, 12, 9), ev, YY_BAD_INPUT, "reason_required");
+    refused_at(&s, &cosigner, at(2026, 10, 12, 9), ev, YY_FORBIDDEN, "forbidden");
+    ev.reason = "路灯仍未安装";
+    struct sg_outcome out;
+    assert_int_equal(apply_at(&s, &author, at(2026, 10, 12, 9), ev, &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_REHANDLING);
+    assert_true(out.add_evaluation);
+    /* answered again within a month */
+    assert_string_equal(ymd(s.assignments[0].due_at), "2026-11-12");
+    assert_int_equal(s.assignments[0].status, ASG_IN_HANDLING);
+    assert_int_equal(s.assignments[1].status, ASG_ASSIGNED); /* the co unit is not asked */
+    s.evaluations = &out.evaluation; /* as the store would load it */
+    s.n_evaluations = 1;
+    ok_at(&s, &lead, at(2026, 11, 2, 9), reply("B"));
+    assert_int_equal(s.status, SG_REPLIED);
+    /* a second 不满意 is recorded; it does not send it back again */
+    ok_at(&s, &author, at(2026, 11, 3, 9), ev);
+    assert_int_equal(s.status, SG_EVALUATED);
+}
+
+static void test_follow_up_until_done(void **state)
+{
+    (void)state;
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    ok_at(&s, &lead, at(2026, 10, 9, 9), contact());
+    ok_at(&s, &lead, at(2026, 10, 9, 10), reply("B"));
+    struct sg_input ev = {.action = SA_EVALUATE, .attitude = SG_SATISFIED,
+                          .result = SG_BASICALLY_SATISFIED};
+    ok_at(&s, &author, at(2026, 10, 12, 9), ev);
+    assert_int_equal(s.status, SG_EVALUATED);
+    refused_at(&s, &admin, at(2026, 10, 12, 9), A(SA_CLOSE), YY_CONFLICT, "follow_up_required");
+    struct sg_input fu = {.action = SA_FOLLOW_UP, .note = "已列入明年计划"};
+    struct sg_outcome out;
+    assert_int_equal(apply_at(&s, &lead, at(2026, 12, 1, 9), fu, &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_FOLLOWING_UP);
+    s.follow_ups = arena_calloc(&arena, 2, sizeof(*s.follow_ups));
+    s.follow_ups[s.n_follow_ups++] = out.follow_up;
+    refused_at(&s, &admin, at(2026, 12, 2, 9), A(SA_CLOSE), YY_CONFLICT, "follow_up_open");
+    fu.done = true;
+    assert_int_equal(apply_at(&s, &lead, at(2027, 5, 6, 9), fu, &out, NULL), YY_OK);
+    s.follow_ups[s.n_follow_ups++] = out.follow_up;
+    refused_at(&s, &lead, at(2027, 5, 7, 9), fu, YY_CONFLICT, "follow_up_done");
+    ok_at(&s, &admin, at(2027, 5, 7, 9), A(SA_CLOSE));
+    assert_int_equal(s.status, SG_CLOSED);
+
+    /* an A reply promised nothing: closed without follow-up */
+    s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    ok_at(&s, &lead, at(2026, 10, 9, 9), contact());
+    ok_at(&s, &lead, at(2026, 10, 9, 10), reply("A"));
+    ok_at(&s, &author, at(2026, 10, 12, 9), ev);
+    refused_at(&s, &lead, at(2026, 10, 12, 9), fu, YY_CONFLICT, "nothing_to_follow_up");
+    ok_at(&s, &admin, at(2026, 10, 12, 9), A(SA_PUBLISH));
+    assert_true(s.published);
+    refused_at(&s, &admin, at(2026, 10, 12, 9), A(SA_PUBLISH), YY_CONFLICT, "already_published");
+    ok_at(&s, &admin, at(2026, 10, 12, 9), A(SA_CLOSE));
+}
+
+static void test_withdrawal_needs_every_signer(void **state)
+{
+    (void)state;
+    struct suggestion s = draft();
+    ok_at(&s, &author, at(2026, 9, 28, 9), A(SA_SUBMIT));
+    struct sg_input w = {.action = SA_WITHDRAW, .reason = "问题已解决"};
+    struct sg_outcome out;
+    assert_int_equal(apply_at(&s, &cosigner, at(2026, 9, 29, 9), w, &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_SUBMITTED); /* recorded, but one signer is missing */
+    assert_int_equal(out.n_agreed, 1);
+    assert_int_equal(out.agreed[0], D_COSIGNER);
+    refused_at(&s, &cosigner, at(2026, 9, 29, 9), w, YY_CONFLICT, "withdrawal_already_agreed");
+    refused_at(&s, &admin, at(2026, 9, 29, 9), w, YY_FORBIDDEN, "forbidden");
+    ok_at(&s, &author, at(2026, 9, 30, 9), w);
+    assert_int_equal(s.status, SG_WITHDRAWN);
+    assert_string_equal(s.reason, "问题已解决");
+}
+
+static void test_who_the_caller_is(void **state)
+{
+    (void)state;
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    assert_int_equal(sg_actors(&s, &author), ACTOR_AUTHOR);
+    assert_int_equal(sg_actors(&s, &cosigner), ACTOR_COSIGNER);
+    assert_int_equal(sg_actors(&s, &admin), ACTOR_ADMIN);
+    assert_int_equal(sg_actors(&s, &leader), ACTOR_LEADER);
+    assert_int_equal(sg_actors(&s, &lead), ACTOR_LEAD_UNIT);
+    assert_int_equal(sg_actors(&s, &co), ACTOR_CO_UNIT);
+    assert_int_equal(sg_actors(&s, &lead2), 0);
+    assert_int_equal(sg_actors(&s, &nobody), 0);
+    /* the key's leader */
+    struct sg_input k = {.action = SA_MARK_KEY, .leader_id = 4, .committee = "城建环保委"};
+    refused_at(&s, &lead, at(2026, 9, 29, 9), k, YY_FORBIDDEN, "forbidden");
+    ok_at(&s, &leader, at(2026, 9, 29, 9), k);
+    assert_true(s.is_key);
+    assert_int_equal(sg_actors(&s, &leader), ACTOR_LEADER | ACTOR_KEY_LEADER);
+    /* who sees it */
+    assert_true(sg_visible(&s, &lead) && sg_private_view(&s, &lead));
+    assert_false(sg_visible(&s, &lead2));
+    assert_false(sg_visible(&s, &nobody));
+    s.published = true;
+    assert_true(sg_visible(&s, &nobody));
+    assert_false(sg_private_view(&s, &nobody));
+    /* a draft is its signers' own */
+    struct suggestion d = draft();
+    assert_false(sg_visible(&d, &admin));
+    assert_true(sg_visible(&d, &cosigner));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +688,18 @@ int main(void)
         cmocka_unit_test(test_the_409_lists_what_the_caller_may_do),
         cmocka_unit_test(test_table_is_well_formed),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_rules_from_settings),
+        cmocka_unit_test(test_assignment_due_across_national_day),
+        cmocka_unit_test(test_reply_and_co_opinion_deadlines),
+        cmocka_unit_test(test_assign_needs_a_lead_and_distinct_units),
+        cmocka_unit_test(test_return_request_within_seven_working_days),
+        cmocka_unit_test(test_one_extension_with_the_offices_approval),
+        cmocka_unit_test(test_reply_needs_a_contact_and_a_configured_class),
+        cmocka_unit_test(test_replied_when_every_lead_replied),
+        cmocka_unit_test(test_dissatisfied_sends_it_back_once),
+        cmocka_unit_test(test_follow_up_until_done),
+        cmocka_unit_test(test_withdrawal_needs_every_signer),
+        cmocka_unit_test(test_who_the_caller_is),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup_calendar, teardown_calendar);
 }

@@ -1,0 +1,506 @@
+/* api_suggestions.c - deputy suggestions (代表建议, DOMAIN.md §5): drafting,
+ * the life cycle through POST /api/v1/suggestions/{id}/actions, reading with
+ * the timeline, and the public's ratings of published results (网上评).
+ *
+ * Who sees what (domain/suggestion.h sg_visible, sg_private_view):
+ *   - everyone, without a login too: published suggestions, in their public
+ *     form (no personal data: no phones, no concern links, no timeline notes,
+ *     no contacts, no reasons);
+ *   - deputies: those they wrote or co-signed, drafts included;
+ *   - unit staff: those assigned to their unit now;
+ *   - admin, leaders, street and community staff: all but drafts.
+ * Anything else is 404, as if it did not exist.
+ *
+ * An action: the body is read (400), then in one transaction the row is
+ * locked, the caller's relation to the suggestion worked out (actor bits),
+ * the table and the guards asked (409 invalid_transition or a guard's code,
+ * both with `allowed`; 403 when the state allows the action but not for this
+ * caller), the changes written with their timeline entry, notices and audit
+ * entry.  The answer is the suggestion as it now is.
+ *
+ * Public ratings: POST /api/v1/suggestions/{id}/ratings {"value"}, once per
+ * rater: a resident's account ("user:ID"), or for callers without a login
+ * their client address, kept only as a SHA-256 ("addr:HEX").
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "api/jsonio.h"
+#include "api/suggestion_body.h"
+#include "core/timeutil.h"
+#include "store/store.h"
+#include "store/suggestion.h"
+
+#define STORE(call)                                                                                \
+    do {                                                                                           \
+        enum yy_err rc_ = (call);                                                                  \
+        if (rc_ != YY_OK)                                                                          \
+            return rc_;                                                                            \
+    } while (0)
+
+/* ---- the caller ------------------------------------------------------------------ */
+
+static void caller_of(struct request *req, struct sg_caller *c)
+{
+    const struct caller *k = api_caller(req);
+    memset(c, 0, sizeof(*c));
+    if (k->via == AUTH_NONE)
+        return;
+    const struct user *u = &k->user;
+    int64_t *deputies = arena_calloc(req->arena, u->n_roles + 1, sizeof(int64_t));
+    int64_t *units = arena_calloc(req->arena, u->n_roles + 1, sizeof(int64_t));
+    c->user_id = u->id;
+    for (size_t i = 0; i < u->n_roles; i++) {
+        switch (u->roles[i].role) {
+        case ROLE_ADMIN:
+            c->admin = c->sees_all = true;
+            break;
+        case ROLE_LEADER:
+            c->leader = c->sees_all = true;
+            break;
+        case ROLE_STREET_STAFF:
+        case ROLE_COMMUNITY_STAFF:
+            c->sees_all = true;
+            break;
+        case ROLE_DEPUTY:
+            deputies[c->n_deputy_ids++] = u->roles[i].scope_id;
+            break;
+        case ROLE_UNIT_STAFF:
+            units[c->n_unit_ids++] = u->roles[i].scope_id;
+            break;
+        case ROLE_RESIDENT:
+        case ROLE_PROCURATOR:
+            break;
+        }
+    }
+    c->deputy_ids = deputies;
+    c->unit_ids = units;
+}
+
+static const struct calendar *calendar_of(struct request *req)
+{
+    static const struct calendar none; /* no year known: weekends only, all provisional */
+    const struct calendar *c = api_app(req)->calendar;
+    return c ? c : &none;
+}
+
+static bool caller_is_deputy(const struct sg_caller *c, int64_t deputy_id)
+{
+    for (size_t i = 0; i < c->n_deputy_ids; i++)
+        if (c->deputy_ids[i] == deputy_id)
+            return true;
+    return false;
+}
+
+/* ---- answers ------------------------------------------------------------------------ */
+
+static json_t *time_or_null(int64_t t)
+{
+    return t ? json_time(t) : json_null();
+}
+
+static json_t *text_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *ratings_json(const struct suggestion *s)
+{
+    return json_pack("{s:I, s:I, s:I}", "satisfied", (json_int_t)s->ratings[SG_SATISFIED],
+                     "basically_satisfied", (json_int_t)s->ratings[SG_BASICALLY_SATISFIED],
+                     "dissatisfied", (json_int_t)s->ratings[SG_DISSATISFIED]);
+}
+
+static json_t *assignment_json(const struct suggestion *s, const struct sg_assignment *g, bool full)
+{
+    json_t *reply = json_null();
+    if (g->lead && g->status == ASG_REPLIED)
+        reply = json_pack("{s:s?, s:s?, s:o}", "class", g->reply_class, "text", g->reply_text,
+                          "replied_at", time_or_null(g->replied_at));
+    json_t *o =
+        json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:b, s:o, s:o}", "id",
+                  (json_int_t)g->id, "unit_id", (json_int_t)g->unit_id, "unit_name", g->unit_name,
+                  "role", g->lead ? "lead" : "co", "status", sg_asg_status_name(g->status),
+                  "active", g->active, "assigned_at", json_time(g->assigned_at), "due_at",
+                  json_time(g->due_at), "due_provisional", g->due_provisional, "co_opinion_due_at",
+                  time_or_null(g->co_opinion_due_at), "reply", reply);
+    if (!full)
+        return o;
+    json_t *contacts = json_array();
+    for (size_t i = 0; i < s->n_contacts; i++) {
+        const struct sg_contact *c = &s->contacts[i];
+        if (c->assignment_id == g->id)
+            json_array_append_new(contacts,
+                                  json_pack("{s:s, s:s, s:s, s:o}", "stage", c->stage, "mode",
+                                            c->mode, "note", c->note, "at", json_time(c->at)));
+    }
+    json_object_set_new(o, "contacts", contacts);
+    json_object_set_new(o, "co_opinion",
+                        g->co_opinion ? json_pack("{s:s, s:o}", "text", g->co_opinion, "at",
+                                                  time_or_null(g->co_opinion_at))
+                                      : json_null());
+    json_object_set_new(o, "return_request",
+                        g->return_reason ? json_pack("{s:s, s:o}", "reason", g->return_reason, "at",
+                                                     time_or_null(g->return_requested_at))
+                                         : json_null());
+    json_object_set_new(o, "extension",
+                        g->extension_status != EXT_NONE
+                            ? json_pack("{s:i, s:s, s:s?}", "months", g->extension_months, "status",
+                                        sg_ext_status_name(g->extension_status), "reason",
+                                        g->extension_reason)
+                            : json_null());
+    return o;
+}
+
+/* The suggestion as the caller may see it: full, or its public form. */
+static json_t *suggestion_json(struct request *req, const struct suggestion *s,
+                               const struct sg_caller *c)
+{
+    bool full = sg_private_view(s, c);
+    json_t *signers = json_array();
+    for (size_t i = 0; i < s->n_signers; i++) {
+        const struct sg_signer *g = &s->signers[i];
+        json_t *o = json_pack("{s:I, s:s, s:s}", "deputy_id", (json_int_t)g->deputy_id, "name",
+                              g->name, "role", g->author ? "author" : "cosigner");
+        if (full)
+            json_object_set_new(o, "withdraw_agreed", json_boolean(g->withdraw_agreed));
+        if (c->admin || caller_is_deputy(c, g->deputy_id))
+            json_object_set_new(o, "phone", text_or_null(g->phone));
+        json_array_append_new(signers, o);
+    }
+    json_t *assignments = json_array();
+    for (size_t i = 0; i < s->n_assignments; i++)
+        if (full || s->assignments[i].active)
+            json_array_append_new(assignments, assignment_json(s, &s->assignments[i], full));
+    json_t *evaluations = json_array();
+    for (size_t i = 0; i < s->n_evaluations; i++) {
+        const struct sg_evaluation *v = &s->evaluations[i];
+        json_t *o = json_pack("{s:s?, s:s?, s:o}", "attitude", sg_rating_name(v->attitude),
+                              "result", sg_rating_name(v->result), "at", json_time(v->at));
+        if (full)
+            json_object_set_new(o, "reason", json_string(v->reason ? v->reason : ""));
+        json_array_append_new(evaluations, o);
+    }
+    json_t *follow_ups = json_array();
+    for (size_t i = 0; i < s->n_follow_ups; i++)
+        json_array_append_new(
+            follow_ups, json_pack("{s:s, s:b, s:o}", "note", s->follow_ups[i].note, "done",
+                                  s->follow_ups[i].done, "at", json_time(s->follow_ups[i].at)));
+    json_t *timeline = json_array();
+    for (size_t i = 0; i < s->n_events; i++) {
+        const struct sg_event *v = &s->events[i];
+        json_t *o = json_pack("{s:o, s:s, s:s}", "at", json_time(v->at), "action", v->action,
+                              "actor_role", v->actor_role);
+        if (full)
+            json_object_set_new(o, "note", json_string(v->note ? v->note : ""));
+        json_array_append_new(timeline, o);
+    }
+    json_t *key = json_null();
+    if (s->is_key)
+        key = full ? json_pack("{s:I, s:s?}", "leader_id", (json_int_t)s->key_leader_id,
+                               "committee", s->key_committee)
+                   : json_pack("{s:s?}", "committee", s->key_committee);
+    json_t *actions = json_array();
+    if (c->user_id) {
+        struct sg_decision d;
+        sg_decide(s->status, SA_SUBMIT, sg_actors(s, c), &d);
+        for (size_t i = 0; i < d.n_allowed; i++)
+            json_array_append_new(actions, json_string(sg_action_name(d.allowed[i])));
+    }
+    json_t *o = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:{s:I, s:s}, s:o, s:o, s:b, s:o, s:b,"
+        " s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+        "id", (json_int_t)s->id, "title", s->title, "body", s->body, "category", s->category,
+        "status", sg_state_name(s->status), "status_label", sg_state_label_zh(s->status), "year",
+        s->year, "author", "id", (json_int_t)s->author_id, "name", s->author_name, "signers",
+        signers, "key", key, "published", s->published, "published_at",
+        time_or_null(s->published_at), "hard_case", s->hard_case, "submitted_at",
+        time_or_null(s->submitted_at), "accepted_at", time_or_null(s->accepted_at), "assign_due_at",
+        time_or_null(s->assign_due_at), "assigned_at", time_or_null(s->assigned_at), "replied_at",
+        time_or_null(s->replied_at), "closed_at", time_or_null(s->closed_at), "created_at",
+        json_time(s->created_at), "updated_at", json_time(s->updated_at), "assignments",
+        assignments, "evaluations", evaluations, "follow_ups", follow_ups, "public_rating",
+        ratings_json(s), "timeline", timeline);
+    if (!o)
+        return NULL;
+    if (full) {
+        json_t *concerns = json_array();
+        for (size_t i = 0; i < s->n_concern_ids; i++)
+            json_array_append_new(concerns, json_integer(s->concern_ids[i]));
+        json_object_set_new(o, "concern_ids", concerns);
+        json_object_set_new(o, "reason", text_or_null(s->reason));
+    }
+    /* the assignment deadline lies in a year without a calendar yet */
+    bool known = true;
+    if (s->assign_due_at)
+        calendar_is_working_day(calendar_of(req), day_of(s->assign_due_at), &known);
+    json_object_set_new(o, "assign_due_provisional", json_boolean(!known));
+    json_object_set_new(o, "actions", actions);
+    return o;
+}
+
+/* One item of a list: the row without the details. */
+static json_t *summary_json(const struct suggestion *s)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:{s:I, s:s}, s:b, s:b, s:o, s:o, s:o,"
+                     " s:o, s:o}",
+                     "id", (json_int_t)s->id, "title", s->title, "category", s->category, "status",
+                     sg_state_name(s->status), "status_label", sg_state_label_zh(s->status), "year",
+                     s->year, "author", "id", (json_int_t)s->author_id, "name", s->author_name,
+                     "key", s->is_key, "published", s->published, "submitted_at",
+                     time_or_null(s->submitted_at), "assigned_at", time_or_null(s->assigned_at),
+                     "replied_at", time_or_null(s->replied_at), "closed_at",
+                     time_or_null(s->closed_at), "updated_at", json_time(s->updated_at));
+}
+
+/* Reads suggestion id as the caller may see it; 404 outside its view. */
+static enum yy_err load_visible(struct request *req, int64_t id, const struct sg_caller *c,
+                                struct suggestion *s)
+{
+    STORE(store_suggestion_get(api_app(req)->db, req->arena, id, s, &req->err));
+    if (!sg_visible(s, c))
+        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "建议不存在", NULL);
+    return YY_OK;
+}
+
+static enum yy_err reply_suggestion(struct request *req, struct response *res, int status,
+                                    int64_t id)
+{
+    struct sg_caller c;
+    struct suggestion s;
+    caller_of(req, &c);
+    STORE(load_visible(req, id, &c, &s));
+    return api_reply(res, status, suggestion_json(req, &s, &c));
+}
+
+/* ---- POST /api/v1/suggestions ------------------------------------------------------- */
+
+static enum yy_err post_suggestion(struct request *req, struct response *res)
+{
+    STORE(api_require_role(req, ROLE_DEPUTY));
+    const struct user *u = &api_caller(req)->user;
+    struct suggestion_draft d = {0};
+    for (size_t i = 0; i < u->n_roles && !d.author_id; i++)
+        if (u->roles[i].role == ROLE_DEPUTY)
+            d.author_id = u->roles[i].scope_id;
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    enum yy_err rc = suggestion_draft_read(req, body, &d);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    struct db *db = api_app(req)->db;
+    int64_t id = 0;
+    STORE(store_begin(db, &req->err));
+    bool found = false;
+    rc = store_category_exists(db, d.category, &found, &req->err);
+    if (rc == YY_OK && !found)
+        rc = yy_fail(&req->err, YY_BAD_INPUT, "unknown_category", "建议类别不存在", "category");
+    if (rc == YY_OK)
+        rc = store_suggestion_create_tx(db, &d, &id, &req->err);
+    if (rc == YY_OK) {
+        json_t *cosigners = json_array(), *concerns = json_array();
+        for (size_t i = 0; i < d.n_cosigners; i++)
+            json_array_append_new(cosigners, json_integer(d.cosigner_ids[i]));
+        for (size_t i = 0; i < d.n_concerns; i++)
+            json_array_append_new(concerns, json_integer(d.concern_ids[i]));
+        rc = api_audit(req, "deputy", "suggestion.create", "suggestion", id,
+                       json_pack("{s:s, s:s, s:I, s:o, s:o}", "title", d.title, "category",
+                                 d.category, "author_id", (json_int_t)d.author_id, "co_signer_ids",
+                                 cosigners, "concern_ids", concerns));
+    }
+    STORE(store_finish(db, rc, &req->err));
+    return reply_suggestion(req, res, 201, id);
+}
+
+/* ---- GET /api/v1/suggestions[/{id}] -------------------------------------------------- */
+
+static enum yy_err get_suggestions(struct request *req, struct response *res)
+{
+    struct page pg;
+    struct sg_caller c;
+    caller_of(req, &c);
+    STORE(api_page(req, &pg));
+    struct suggestion_filter f = {.user_id = c.user_id, .sees_all = c.sees_all};
+    const char *status = kvlist_get(&req->query, "status");
+    if (status && *status) {
+        enum sg_state st;
+        if (!sg_state_from_name(status, &st))
+            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter", "status 不是建议的状态",
+                           "status");
+        f.status = sg_state_name(st);
+    }
+    int64_t year = 0;
+    STORE(query_int(req, "year", 2000, 9999, &year, NULL));
+    f.year = (int)year;
+    STORE(query_int(req, "unit", 1, INT64_MAX, &f.unit_id, NULL));
+    f.before_id = pg.after;
+    f.limit = pg.limit + 1;
+    struct suggestion *items;
+    size_t n;
+    STORE(store_suggestions_list(api_app(req)->db, req->arena, &f, &items, &n, &req->err));
+    size_t shown = n > pg.limit ? pg.limit : n;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < shown; i++)
+        json_array_append_new(arr, summary_json(&items[i]));
+    return api_reply(res, 200,
+                     api_list(arr, n > pg.limit ? api_cursor(req, items[shown - 1].id) : NULL));
+}
+
+static enum yy_err get_suggestion(struct request *req, struct response *res)
+{
+    int64_t id;
+    STORE(path_id(req, &id));
+    return reply_suggestion(req, res, 200, id);
+}
+
+/* ---- POST /api/v1/suggestions/{id}/actions ------------------------------------------- */
+
+/* Looks up what the body names in the database: the units of assign and
+ * decide_return, the leader of mark_key.  400 naming the field. */
+static enum yy_err resolve_input(struct request *req, struct sg_input *in)
+{
+    struct db *db = api_app(req)->db;
+    for (size_t i = 0; i < in->n_units; i++) {
+        struct unit u;
+        enum yy_err rc = store_unit_get(db, req->arena, in->units[i].unit_id, &u, &req->err);
+        if (rc == YY_NOT_FOUND)
+            return yy_fail(&req->err, YY_BAD_INPUT, "unknown_unit", "承办单位不存在", "units");
+        if (rc != YY_OK)
+            return rc;
+        in->units[i].unit_name = u.name;
+    }
+    if (in->action == SA_MARK_KEY) {
+        struct user u;
+        enum yy_err rc = store_user_get(db, req->arena, in->leader_id, &u, &req->err);
+        if (rc == YY_NOT_FOUND || (rc == YY_OK && (u.disabled || !user_has_role(&u, ROLE_LEADER))))
+            return yy_fail(&req->err, YY_BAD_INPUT, "unknown_leader",
+                           "leader_id 须为主任会议成员(leader)的用户编号", "leader_id");
+        if (rc != YY_OK)
+            return rc;
+    }
+    return YY_OK;
+}
+
+/* Everything inside the action's transaction. */
+static enum yy_err act(struct request *req, int64_t id, struct sg_input *in)
+{
+    struct db *db = api_app(req)->db;
+    struct sg_caller c;
+    struct suggestion s;
+    struct sg_rules rules;
+    caller_of(req, &c);
+    STORE(store_suggestion_get_for_update(db, req->arena, id, &s, &req->err));
+    if (!sg_visible(&s, &c))
+        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "建议不存在", NULL);
+    unsigned actors = sg_actors(&s, &c);
+    struct sg_decision d;
+    sg_decide(s.status, in->action, actors, &d);
+    if (d.result == YY_CONFLICT)
+        return sg_refuse(req->arena, &d, in->action, &req->err);
+    if (d.result != YY_OK)
+        return yy_fail(&req->err, YY_FORBIDDEN, "forbidden", "您不能对这件建议执行此操作", NULL);
+    STORE(resolve_input(req, in));
+    STORE(store_sg_rules(db, &rules, &req->err));
+    struct sg_outcome out;
+    STORE(sg_apply(&rules, calendar_of(req), req->arena, time_now(), actors, &c, &s, in, &out,
+                   &req->err));
+    const char *action = sg_action_name(in->action);
+    STORE(store_suggestion_save_tx(db, &s, &out, action, &req->err));
+    return api_audit(req, out.actor_role, arena_printf(req->arena, "suggestion.%s", action),
+                     "suggestion", id,
+                     json_pack("{s:s, s:s, s:s}", "from", sg_state_name(out.from), "to",
+                               sg_state_name(out.to), "note", out.note ? out.note : ""));
+}
+
+static enum yy_err post_action(struct request *req, struct response *res)
+{
+    if (api_caller(req)->via == AUTH_NONE)
+        return yy_fail(&req->err, YY_UNAUTHORIZED, "login_required", "请先登录", NULL);
+    int64_t id;
+    STORE(path_id(req, &id));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    struct sg_input in;
+    enum yy_err rc = suggestion_action_read(req, body, &in);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    struct db *db = api_app(req)->db;
+    STORE(store_begin(db, &req->err));
+    rc = act(req, id, &in);
+    STORE(store_finish(db, rc, &req->err));
+    return reply_suggestion(req, res, 200, id);
+}
+
+/* ---- POST /api/v1/suggestions/{id}/ratings ------------------------------------------- */
+
+static enum yy_err post_rating(struct request *req, struct response *res)
+{
+    const struct caller *k = api_caller(req);
+    if (k->via != AUTH_NONE && !user_has_role(&k->user, ROLE_RESIDENT))
+        return yy_fail(&req->err, YY_FORBIDDEN, "residents_only",
+                       "网上评价由群众进行;请不登录或以群众账号评价", NULL);
+    int64_t id;
+    STORE(path_id(req, &id));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    static const char *const fields[] = {"value", NULL};
+    const char *value = NULL;
+    enum sg_rating rating = SG_RATING_NONE;
+    enum yy_err rc = json_only_fields(body, fields, &req->err);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "value", true, 32, false, &value, NULL);
+    if (rc == YY_OK && !sg_rating_from_name(value, &rating))
+        rc = yy_fail(&req->err, YY_BAD_INPUT, "invalid_rating",
+                     "value 须为 satisfied、basically_satisfied 或 dissatisfied", "value");
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    struct sg_caller c;
+    struct suggestion s;
+    caller_of(req, &c);
+    STORE(load_visible(req, id, &c, &s));
+    if (!s.published)
+        return yy_fail(&req->err, YY_CONFLICT, "not_published", "办理结果公开后才能评价", NULL);
+    const char *rater;
+    if (k->via != AUTH_NONE) {
+        rater = arena_printf(req->arena, "user:%lld", (long long)k->user.id);
+    } else {
+        char hash[TOKEN_HASH_LEN + 1];
+        token_hash(req->client ? req->client : "", hash);
+        rater = arena_printf(req->arena, "addr:%s", hash);
+    }
+    struct db *db = api_app(req)->db;
+    STORE(store_begin(db, &req->err));
+    rc = store_public_rating_add_tx(db, id, rater, rating, &req->err);
+    if (rc == YY_OK)
+        rc = api_audit(req, "resident", "suggestion.rate", "suggestion", id,
+                       json_pack("{s:s}", "value", sg_rating_name(rating)));
+    STORE(store_finish(db, rc, &req->err));
+    STORE(store_suggestion_get(db, req->arena, id, &s, &req->err));
+    return api_reply(res, 201,
+                     json_pack("{s:I, s:s, s:o, s:o}", "suggestion_id", (json_int_t)id, "value",
+                               sg_rating_name(rating), "rated_at", json_time(time_now()),
+                               "public_rating", ratings_json(&s)));
+}
+
+enum yy_err api_suggestions_routes(struct router *r)
+{
+    static const struct {
+        const char *method, *pattern;
+        route_fn fn;
+    } routes[] = {
+        {"GET", "/api/v1/suggestions", get_suggestions},
+        {"POST", "/api/v1/suggestions", post_suggestion},
+        {"GET", "/api/v1/suggestions/{id}", get_suggestion},
+        {"POST", "/api/v1/suggestions/{id}/actions", post_action},
+        {"POST", "/api/v1/suggestions/{id}/ratings", post_rating},
+    };
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
+        if (rc != YY_OK)
+            return rc;
+    }
+    return YY_OK;
+}

@@ -1,0 +1,510 @@
+/* remind.c (store) - the supervision sweep, notices and inboxes over db.h;
+ * see store/remind.h.  Portable SQL only (ON CONFLICT DO NOTHING and
+ * RETURNING work on SQLite >= 3.35 and PostgreSQL alike). */
+#include "store/remind.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/timeutil.h"
+#include "domain/supervision.h"
+#include "store/audit.h"
+#include "store/store.h"
+#include "store/suggestion.h"
+
+#define PREP(st, db, sql, e)                                                                       \
+    do {                                                                                           \
+        (st) = db_prepare((db), (sql), (e));                                                       \
+        if (!(st))                                                                                 \
+            return (e) ? (e)->kind : YY_INTERNAL;                                                  \
+    } while (0)
+
+static enum yy_err no_transaction(struct yy_error *e)
+{
+    return yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
+}
+
+/* ---- settings ------------------------------------------------------------ */
+
+/* A whole-number setting from the settings table; dflt when absent or not a
+ * number from 1 to max. */
+static enum yy_err setting_int(struct db *db, const char *key, int dflt, int max, int *out,
+                               struct yy_error *e)
+{
+    *out = dflt;
+    struct db_stmt *st;
+    PREP(st, db, "SELECT value FROM settings WHERE key = $1", e);
+    db_bind_text(st, 1, key);
+    bool row;
+    enum yy_err rc = db_step(st, &row, e);
+    if (rc == YY_OK && row) {
+        const char *v = db_col_text(st, 0);
+        long n = 0;
+        bool ok = v && *v;
+        for (const char *p = v; ok && *p; p++) {
+            ok = *p >= '0' && *p <= '9' && n <= max;
+            n = n * 10 + (*p - '0');
+        }
+        if (ok && n >= 1 && n <= max)
+            *out = (int)n;
+    }
+    db_done(st);
+    return rc;
+}
+
+/* ---- the items a sweep looks at ------------------------------------------- */
+
+struct item {
+    enum sv_item what;
+    const char *entity; /* of the reminders: assignment, suggestion, concern */
+    int64_t entity_id;
+    int64_t suggestion_id; /* whose timeline gets the 催办 event; 0 for a concern */
+    int64_t concern_id;
+    int64_t unit_id; /* 0: no unit (an assignment still to be made) */
+    const char *unit_name;
+    int64_t leader_id; /* the supervising leader of a key suggestion, 0 */
+    const char *title;
+    int64_t due_at;
+};
+
+struct items {
+    struct item *v;
+    size_t n, cap;
+};
+
+static struct item *items_push(struct arena *a, struct items *l)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        struct item *v = arena_calloc(a, cap, sizeof(*v));
+        if (l->n)
+            memcpy(v, l->v, l->n * sizeof(*v));
+        l->v = v;
+        l->cap = cap;
+    }
+    return &l->v[l->n++];
+}
+
+/* Assignment-shaped rows: a.id, s.id, a.unit_id, due_at, s.title, s.is_key,
+ * s.key_leader_id, u.name, s.status.  A lead's reply in a suggestion sent
+ * back for re-handling is SV_REHANDLING (the suggestions module then puts
+ * the lead assignments back in handling with the new deadline). */
+static enum yy_err collect_assignments(struct db *db, struct arena *a, const char *sql,
+                                       enum sv_item what, int64_t horizon_at, struct items *l,
+                                       struct yy_error *e)
+{
+    struct db_stmt *st;
+    PREP(st, db, sql, e);
+    db_bind_int(st, 1, horizon_at);
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        struct item *it = items_push(a, l);
+        it->what = what;
+        it->entity = "assignment";
+        it->entity_id = db_col_int(st, 0);
+        it->suggestion_id = db_col_int(st, 1);
+        it->unit_id = db_col_int(st, 2);
+        it->due_at = db_col_int(st, 3);
+        it->title = arena_strdup(a, db_col_text(st, 4));
+        it->leader_id = db_col_int(st, 5) ? db_col_int(st, 6) : 0;
+        it->unit_name = arena_strdup(a, db_col_text(st, 7));
+        const char *status = db_col_text(st, 8);
+        if (what == SV_REPLY && status && !strcmp(status, "rehandling"))
+            it->what = SV_REHANDLING;
+    }
+    db_done(st);
+    return rc;
+}
+
+static enum yy_err collect_assign(struct db *db, struct arena *a, int64_t horizon_at,
+                                  struct items *l, struct yy_error *e)
+{
+    struct db_stmt *st;
+    PREP(st, db,
+         "SELECT id, assign_due_at, title, is_key, key_leader_id FROM suggestions"
+         " WHERE status = 'accepted' AND assign_due_at IS NOT NULL AND assign_due_at <= $1"
+         " ORDER BY id",
+         e);
+    db_bind_int(st, 1, horizon_at);
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        struct item *it = items_push(a, l);
+        it->what = SV_ASSIGN;
+        it->entity = "suggestion";
+        it->entity_id = it->suggestion_id = db_col_int(st, 0);
+        it->due_at = db_col_int(st, 1);
+        it->title = arena_strdup(a, db_col_text(st, 2));
+        it->leader_id = db_col_int(st, 3) ? db_col_int(st, 4) : 0;
+    }
+    db_done(st);
+    return rc;
+}
+
+static enum yy_err collect_concerns(struct db *db, struct arena *a, int64_t horizon_at,
+                                    struct items *l, struct yy_error *e)
+{
+    struct db_stmt *st;
+    PREP(st, db,
+         "SELECT c.id, c.due_at, c.title, c.unit_id, u.name FROM concerns c"
+         " LEFT JOIN units u ON u.id = c.unit_id"
+         " WHERE c.due_at IS NOT NULL AND c.due_at <= $1"
+         "   AND c.status NOT IN ('resolved', 'declined', 'merged')"
+         " ORDER BY c.id",
+         e);
+    db_bind_int(st, 1, horizon_at);
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        struct item *it = items_push(a, l);
+        it->what = SV_ONSITE;
+        it->entity = "concern";
+        it->entity_id = it->concern_id = db_col_int(st, 0);
+        it->due_at = db_col_int(st, 1);
+        it->title = arena_strdup(a, db_col_text(st, 2));
+        it->unit_id = db_col_int(st, 3);
+        it->unit_name = arena_strdup(a, db_col_text(st, 4));
+    }
+    db_done(st);
+    return rc;
+}
+
+/* ---- writing reminders ------------------------------------------------------ */
+
+/* Inserts one reminder unless that recipient has it already today; *written
+ * tells which. */
+static enum yy_err insert_reminder(struct db *db, const char *recipient_kind, int64_t recipient_id,
+                                   const char *kind, const char *entity, int64_t entity_id,
+                                   const char *message, int64_t due_at, int64_t now, bool *written,
+                                   struct yy_error *e)
+{
+    struct db_stmt *st;
+    /* two texts: a statement's parameter types are fixed by its first use
+     * on PostgreSQL, so due_at is never bound as NULL here */
+    if (due_at) {
+        PREP(st, db,
+             "INSERT INTO reminders (recipient_kind, recipient_id, kind, entity, entity_id,"
+             " message, day, created_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+             " ON CONFLICT DO NOTHING RETURNING id",
+             e);
+        db_bind_int(st, 9, due_at);
+    } else {
+        PREP(st, db,
+             "INSERT INTO reminders (recipient_kind, recipient_id, kind, entity, entity_id,"
+             " message, day, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+             " ON CONFLICT DO NOTHING RETURNING id",
+             e);
+    }
+    db_bind_text(st, 1, recipient_kind);
+    db_bind_int(st, 2, recipient_id);
+    db_bind_text(st, 3, kind);
+    db_bind_text(st, 4, entity);
+    db_bind_int(st, 5, entity_id);
+    db_bind_text(st, 6, message);
+    db_bind_int(st, 7, day_of(now));
+    db_bind_int(st, 8, now);
+    bool row = false;
+    enum yy_err rc = db_step(st, &row, e);
+    db_done(st);
+    *written = rc == YY_OK && row;
+    return rc;
+}
+
+/* Whether the recipient has had a reminder of kind about the entity on or
+ * after day `since`. */
+static enum yy_err reminded_since(struct db *db, const char *recipient_kind, int64_t recipient_id,
+                                  const char *kind, const char *entity, int64_t entity_id,
+                                  int64_t since, bool *found, struct yy_error *e)
+{
+    struct db_stmt *st;
+    PREP(st, db,
+         "SELECT count(*) FROM reminders WHERE recipient_kind = $1 AND recipient_id = $2"
+         " AND kind = $3 AND entity = $4 AND entity_id = $5 AND day >= $6",
+         e);
+    db_bind_text(st, 1, recipient_kind);
+    db_bind_int(st, 2, recipient_id);
+    db_bind_text(st, 3, kind);
+    db_bind_text(st, 4, entity);
+    db_bind_int(st, 5, entity_id);
+    db_bind_int(st, 6, since);
+    bool row;
+    enum yy_err rc = db_step(st, &row, e);
+    *found = rc == YY_OK && row && db_col_int(st, 0) > 0;
+    db_done(st);
+    return rc;
+}
+
+static enum yy_err concern_event(struct db *db, int64_t concern_id, int64_t now, const char *note,
+                                 struct yy_error *e)
+{
+    struct db_stmt *st;
+    PREP(st, db,
+         "INSERT INTO concern_events (concern_id, at, action, actor_role, note)"
+         " VALUES ($1, $2, 'remind', 'system', $3)",
+         e);
+    db_bind_int(st, 1, concern_id);
+    db_bind_int(st, 2, now);
+    db_bind_text(st, 3, note);
+    bool row;
+    enum yy_err rc = db_step(st, &row, e);
+    db_done(st);
+    return rc;
+}
+
+/* Judges one item and writes the reminders due to its recipients. */
+static enum yy_err remind_item(struct db *db, const struct calendar *cal, int64_t now,
+                               int due_soon_days, const struct item *it,
+                               struct remind_counts *counts, struct yy_error *e)
+{
+    struct sv_assessment as;
+    sv_assess(cal, it->due_at, now, due_soon_days, &as);
+    if (as.state == SV_OPEN)
+        return YY_OK;
+    if (as.state == SV_OVERDUE)
+        counts->overdue++;
+    else
+        counts->due_soon++;
+    const char *kind = sv_state_kind(as.state);
+    char message[SV_MESSAGE_MAX];
+    sv_message(message, it->what, &as, it->title, it->unit_name);
+
+    struct inbox_owner to[3];
+    size_t n_to = 0;
+    if (it->unit_id)
+        to[n_to++] = (struct inbox_owner){"unit", it->unit_id};
+    if (it->leader_id)
+        to[n_to++] = (struct inbox_owner){"user", it->leader_id};
+    to[n_to++] = (struct inbox_owner){"office", 0};
+
+    int64_t written = 0;
+    enum yy_err rc;
+    for (size_t i = 0; i < n_to; i++) {
+        bool done = false, fresh;
+        /* overdue: the day's UNIQUE key is the whole rule; due soon: once a window */
+        if (as.state == SV_DUE_SOON &&
+            (rc = reminded_since(db, to[i].kind, to[i].id, kind, it->entity, it->entity_id,
+                                 as.remind_since, &done, e)) != YY_OK)
+            return rc;
+        if (done)
+            continue;
+        if ((rc = insert_reminder(db, to[i].kind, to[i].id, kind, it->entity, it->entity_id,
+                                  message, it->due_at, now, &fresh, e)) != YY_OK)
+            return rc;
+        written += fresh;
+    }
+    counts->reminders += written;
+    if (!written)
+        return YY_OK;
+    if (it->suggestion_id)
+        return store_suggestion_event_tx(db, it->suggestion_id, "remind", "system", message, e);
+    return concern_event(db, it->concern_id, now, message, e);
+}
+
+/* The sweep's queries: the open items of each kind whose deadline ends by
+ * horizon_at ($1). */
+static const char sql_reply[] =
+    "SELECT a.id, s.id, a.unit_id, a.due_at, s.title, s.is_key, s.key_leader_id, u.name,"
+    " s.status"
+    " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"
+    " JOIN units u ON u.id = a.unit_id"
+    " WHERE a.active = 1 AND a.role = 'lead'"
+    "   AND a.status IN ('assigned', 'in_handling', 'return_requested')"
+    "   AND s.status IN ('assigned', 'in_handling', 'rehandling') AND a.due_at <= $1"
+    " ORDER BY a.id";
+static const char sql_co_opinion[] =
+    "SELECT a.id, s.id, a.unit_id, a.co_opinion_due_at, s.title, s.is_key, s.key_leader_id,"
+    " u.name, s.status"
+    " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"
+    " JOIN units u ON u.id = a.unit_id"
+    " WHERE a.active = 1 AND a.role = 'co' AND a.co_opinion IS NULL AND a.co_opinion_at IS NULL"
+    "   AND a.status IN ('assigned', 'in_handling', 'return_requested')"
+    "   AND s.status IN ('assigned', 'in_handling')"
+    "   AND a.co_opinion_due_at IS NOT NULL AND a.co_opinion_due_at <= $1"
+    " ORDER BY a.id";
+
+static enum yy_err sweep_tx(struct db *db, struct arena *a, const struct calendar *cal, int64_t now,
+                            struct remind_counts *counts, struct yy_error *e)
+{
+    int due_soon_days = SV_DUE_SOON_DEFAULT;
+    enum yy_err rc;
+    if ((rc = setting_int(db, "due_soon_working_days", SV_DUE_SOON_DEFAULT, SV_DUE_SOON_MAX,
+                          &due_soon_days, e)) != YY_OK)
+        return rc;
+    int64_t today = day_of(now);
+    int64_t horizon_at = day_start(sv_horizon_day(cal, today, due_soon_days));
+    struct items l = {0};
+    if ((rc = collect_assignments(db, a, sql_reply, SV_REPLY, horizon_at, &l, e)) != YY_OK ||
+        (rc = collect_assignments(db, a, sql_co_opinion, SV_CO_OPINION, horizon_at, &l, e)) !=
+            YY_OK ||
+        (rc = collect_assign(db, a, horizon_at, &l, e)) != YY_OK ||
+        (rc = collect_concerns(db, a, horizon_at, &l, e)) != YY_OK)
+        return rc;
+    for (size_t i = 0; i < l.n; i++)
+        if ((rc = remind_item(db, cal, now, due_soon_days, &l.v[i], counts, e)) != YY_OK)
+            return rc;
+    if (!counts->reminders)
+        return YY_OK;
+    int64_t y;
+    unsigned m, d;
+    time_civil_from_days(today, &y, &m, &d);
+    char detail[256];
+    snprintf(detail, sizeof(detail),
+             "{\"day\":\"%04lld-%02u-%02u\",\"due_soon\":%lld,\"overdue\":%lld,"
+             "\"reminders\":%lld}",
+             (long long)y, m, d, (long long)counts->due_soon, (long long)counts->overdue,
+             (long long)counts->reminders);
+    struct audit_who who = {.user_id = 0, .role = "system"};
+    return audit_append(db, &who, "remind.sweep", "reminder", 0, detail, e);
+}
+
+enum yy_err store_remind_sweep(struct db *db, const struct calendar *cal, int64_t now,
+                               struct remind_counts *out, struct yy_error *e)
+{
+    struct remind_counts counts = {0};
+    struct arena a = ARENA_INIT;
+    enum yy_err rc = store_begin(db, e);
+    if (rc == YY_OK)
+        rc = store_finish(db, sweep_tx(db, &a, cal, now, &counts, e), e);
+    arena_release(&a);
+    if (out)
+        *out = rc == YY_OK ? counts : (struct remind_counts){0};
+    return rc;
+}
+
+/* ---- notices ----------------------------------------------------------------- */
+
+enum yy_err store_notice_tx(struct db *db, const char *recipient_kind, int64_t recipient_id,
+                            const char *kind, const char *entity, int64_t entity_id,
+                            const char *message, struct yy_error *e)
+{
+    if (!db_in_transaction(db))
+        return no_transaction(e);
+    if (!sv_recipient_kind_valid(recipient_kind) || !sv_reminder_kind_valid(kind) || !entity ||
+        !message)
+        return yy_fail(e, YY_INTERNAL, "invalid_notice", "服务器内部错误", NULL);
+    bool written;
+    return insert_reminder(db, recipient_kind, recipient_id, kind, entity, entity_id, message, 0,
+                           time_now(), &written, e);
+}
+
+/* ---- inboxes ----------------------------------------------------------------- */
+
+#define REMINDER_COLUMNS                                                                           \
+    "SELECT r.id, r.recipient_kind, r.recipient_id, r.kind, r.entity, r.entity_id, r.message,"     \
+    " r.due_at, r.created_at, r.read_at,"                                                          \
+    " CASE WHEN r.entity = 'suggestion' THEN r.entity_id ELSE a.suggestion_id END"                 \
+    " FROM reminders r LEFT JOIN assignments a ON r.entity = 'assignment' AND a.id = r.entity_id"
+
+static void read_reminder(struct db_stmt *st, struct arena *a, struct reminder *r)
+{
+    r->id = db_col_int(st, 0);
+    r->recipient_kind = arena_strdup(a, db_col_text(st, 1));
+    r->recipient_id = db_col_int(st, 2);
+    r->kind = arena_strdup(a, db_col_text(st, 3));
+    r->entity = arena_strdup(a, db_col_text(st, 4));
+    r->entity_id = db_col_int(st, 5);
+    r->message = arena_strdup(a, db_col_text(st, 6));
+    r->due_at = db_col_int(st, 7);
+    r->created_at = db_col_int(st, 8);
+    r->read_at = db_col_int(st, 9);
+    r->suggestion_id = db_col_int(st, 10);
+}
+
+/* "(r.recipient_kind = $k AND r.recipient_id = $k+1) OR ..." for n owners,
+ * from $first on; the parameters are bound by bind_owners. */
+static char *owners_condition(struct arena *a, size_t n, int first)
+{
+    char *cond = arena_strdup(a, "(");
+    for (size_t i = 0; i < n; i++)
+        cond = arena_printf(a, "%s%s(r.recipient_kind = $%d AND r.recipient_id = $%d)", cond,
+                            i ? " OR " : "", first + 2 * (int)i, first + 2 * (int)i + 1);
+    return arena_printf(a, "%s)", cond);
+}
+
+static void bind_owners(struct db_stmt *st, const struct inbox_owner *owners, size_t n, int first)
+{
+    for (size_t i = 0; i < n; i++) {
+        db_bind_text(st, first + 2 * (int)i, owners[i].kind);
+        db_bind_int(st, first + 2 * (int)i + 1, owners[i].id);
+    }
+}
+
+static enum yy_err check_owners(size_t n, struct yy_error *e)
+{
+    if (n < 1 || n > INBOX_MAX_OWNERS)
+        return yy_fail(e, YY_INTERNAL, "invalid_inbox", "服务器内部错误", NULL);
+    return YY_OK;
+}
+
+enum yy_err store_inbox_list(struct db *db, struct arena *a, const struct inbox_owner *owners,
+                             size_t n_owners, int64_t before_id, size_t limit,
+                             struct reminder **out, size_t *n, struct yy_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    enum yy_err rc = check_owners(n_owners, e);
+    if (rc != YY_OK)
+        return rc;
+    int p = 2 * (int)n_owners + 1;
+    char *sql = arena_printf(a,
+                             REMINDER_COLUMNS " WHERE %s AND ($%d = 0 OR r.id < $%d)"
+                                              " ORDER BY r.id DESC LIMIT $%d",
+                             owners_condition(a, n_owners, 1), p, p, p + 1);
+    struct db_stmt *st;
+    PREP(st, db, sql, e);
+    bind_owners(st, owners, n_owners, 1);
+    db_bind_int(st, p, before_id);
+    db_bind_int(st, p + 1, (int64_t)limit);
+    struct reminder *v = arena_calloc(a, limit ? limit : 1, sizeof(*v));
+    bool row;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row && *n < limit)
+        read_reminder(st, a, &v[(*n)++]);
+    db_done(st);
+    *out = v;
+    return rc;
+}
+
+static enum yy_err mark_read_tx(struct db *db, struct arena *a, const struct inbox_owner *owners,
+                                size_t n_owners, int64_t id, int64_t now, struct reminder *out,
+                                struct yy_error *e)
+{
+    int p = 2 * (int)n_owners + 1;
+    char *sql = arena_printf(a, REMINDER_COLUMNS " WHERE %s AND r.id = $%d",
+                             owners_condition(a, n_owners, 1), p);
+    struct db_stmt *st;
+    PREP(st, db, sql, e);
+    bind_owners(st, owners, n_owners, 1);
+    db_bind_int(st, p, id);
+    bool row;
+    enum yy_err rc = db_step(st, &row, e);
+    if (rc == YY_OK && row)
+        read_reminder(st, a, out);
+    db_done(st);
+    if (rc != YY_OK)
+        return rc;
+    if (!row)
+        return yy_fail(e, YY_NOT_FOUND, "not_found", "请求的内容不存在", NULL);
+    if (out->read_at)
+        return YY_OK;
+    PREP(st, db, "UPDATE reminders SET read_at = $1 WHERE id = $2 AND read_at IS NULL", e);
+    db_bind_int(st, 1, now);
+    db_bind_int(st, 2, id);
+    rc = db_step(st, &row, e);
+    db_done(st);
+    if (rc == YY_OK)
+        out->read_at = now;
+    return rc;
+}
+
+enum yy_err store_inbox_mark_read(struct db *db, struct arena *a, const struct inbox_owner *owners,
+                                  size_t n_owners, int64_t id, int64_t now, struct reminder *out,
+                                  struct yy_error *e)
+{
+    enum yy_err rc = check_owners(n_owners, e);
+    if (rc != YY_OK)
+        return rc;
+    if ((rc = store_begin(db, e)) != YY_OK)
+        return rc;
+    return store_finish(db, mark_read_tx(db, a, owners, n_owners, id, now, out, e), e);
+}
