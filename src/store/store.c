@@ -8,37 +8,9 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "domain/geo.h"
+#include "store/sql.h"
 
 /* ---- small helpers -------------------------------------------------------- */
-
-/* Steps a statement that returns no rows and releases it. */
-static enum yy_err run(struct db_stmt *st, struct yy_error *e)
-{
-    bool row;
-    enum yy_err rc;
-    do {
-        rc = db_step(st, &row, e);
-    } while (rc == YY_OK && row);
-    db_done(st);
-    return rc;
-}
-
-/* Steps a statement expected to return one row; YY_NOT_FOUND when none.
- * The caller reads the columns and calls db_done. */
-static enum yy_err one(struct db_stmt *st, struct yy_error *e)
-{
-    bool row;
-    enum yy_err rc = db_step(st, &row, e);
-    if (rc == YY_OK && !row)
-        rc = yy_fail(e, YY_NOT_FOUND, "not_found", "记录不存在", NULL);
-    return rc;
-}
-
-static const char *col_str(struct arena *a, struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return arena_strdup(a, s ? s : "");
-}
 
 /* Runs fn inside a transaction: commit on YY_OK, roll back otherwise. */
 #define IN_TX(db, e, body)                                                                        \
@@ -56,11 +28,6 @@ static const char *col_str(struct arena *a, struct db_stmt *st, int col)
         }                                                                                         \
         return tx_rc_;                                                                            \
     } while (0)
-
-#define PREP(st, db, sql, e)                                                                      \
-    struct db_stmt *st = db_prepare(db, sql, e);                                                  \
-    if (!(st))                                                                                    \
-    return (e) ? (e)->kind : YY_INTERNAL
 
 /* Like PREP, for reads that must see the latest writes (db_prepare_primary). */
 #define PREP_PRIMARY(st, db, sql, e)                                                              \
@@ -133,7 +100,7 @@ static enum yy_err lock_row(struct db *db, const char *sql, int64_t id, struct y
         return yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
     PREP(st, db, sql, e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = run(st, e);
+    enum yy_err rc = sql_run(st, e);
     if (rc == YY_OK && db_changes(db) != 1)
         rc = yy_fail(e, YY_NOT_FOUND, "not_found", "记录不存在", NULL);
     return rc;
@@ -145,7 +112,7 @@ static void region_row(struct arena *a, struct db_stmt *st, struct region *r)
 {
     r->id = db_col_int(st, 0);
     region_kind_from_name(db_col_text(st, 1), &r->kind);
-    r->name = col_str(a, st, 2);
+    r->name = sql_col_str(a, st, 2);
     r->parent_id = db_col_null(st, 3) ? 0 : db_col_int(st, 3);
 }
 
@@ -176,7 +143,7 @@ static enum yy_err region_add_tx(struct db *db, struct region *r, struct yy_erro
         db_bind_int(st, 3, r->parent_id);
     else
         db_bind_null(st, 3);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK)
         r->id = db_col_int(st, 0);
     db_done(st);
@@ -195,7 +162,7 @@ enum yy_err store_region_get(struct db *db, struct arena *a, int64_t id, struct 
 {
     PREP(st, db, "SELECT " REGION_COLS " FROM regions WHERE id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK)
         region_row(a, st, out);
     db_done(st);
@@ -211,7 +178,7 @@ enum yy_err store_region_find(struct db *db, struct arena *a, const char *name, 
          e);
     db_bind_text(st, 1, name);
     db_bind_int(st, 2, parent_id);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK)
         region_row(a, st, out);
     db_done(st);
@@ -250,14 +217,14 @@ static void station_row(struct arena *a, struct db_stmt *st, struct station *s)
 {
     s->id = db_col_int(st, 0);
     station_kind_from_name(db_col_text(st, 1), &s->kind);
-    s->name = col_str(a, st, 2);
+    s->name = sql_col_str(a, st, 2);
     s->street_id = db_col_int(st, 3);
     s->community_id = db_col_null(st, 4) ? 0 : db_col_int(st, 4);
-    s->address = col_str(a, st, 5);
+    s->address = sql_col_str(a, st, 5);
     s->lat = db_col_double(st, 6);
     s->lon = db_col_double(st, 7);
-    s->opening_hours = col_str(a, st, 8);
-    s->reception_rule = col_str(a, st, 9);
+    s->opening_hours = sql_col_str(a, st, 8);
+    s->reception_rule = sql_col_str(a, st, 9);
 }
 
 static const char *const station_search_cols[] = {"name", "address", NULL};
@@ -306,7 +273,7 @@ enum yy_err store_station_get(struct db *db, struct arena *a, int64_t id, struct
 {
     PREP(st, db, "SELECT " STATION_COLS " FROM stations WHERE id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK)
         station_row(a, st, out);
     db_done(st);
@@ -326,7 +293,7 @@ enum yy_err store_station_find_by_name(struct db *db, struct arena *a, const cha
 {
     PREP(st, db, "SELECT " STATION_COLS " FROM stations WHERE name = $1", e);
     db_bind_text(st, 1, name);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK)
         station_row(a, st, out);
     db_done(st);
@@ -344,7 +311,7 @@ static enum yy_err station_refs_check(struct db *db, const struct station *s, st
          e);
     db_bind_int(st, 1, s->street_id);
     db_bind_int(st, 2, s->community_id);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK) {
         if (db_col_int(st, 0) != 1)
             rc = yy_fail(e, YY_BAD_INPUT, "unknown_street", "所属街道不存在", "street_id");
@@ -384,7 +351,7 @@ static enum yy_err station_add_tx(struct db *db, struct station *s, struct yy_er
          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
          e);
     station_bind(st, s);
-    rc = one(st, e);
+    rc = sql_one(st, e);
     if (rc == YY_OK)
         s->id = db_col_int(st, 0);
     db_done(st);
@@ -410,7 +377,7 @@ static enum yy_err station_update_tx(struct db *db, const struct station *s, str
          e);
     station_bind(st, s);
     db_bind_int(st, 11, s->id);
-    rc = run(st, e);
+    rc = sql_run(st, e);
     if (rc == YY_CONFLICT)
         return yy_fail(e, YY_CONFLICT, "duplicate_name", "已有同名站点", "name");
     if (rc == YY_OK && db_changes(db) != 1)
@@ -430,10 +397,10 @@ enum yy_err store_station_update(struct db *db, const struct station *s, struct 
 static void deputy_row(struct arena *a, struct db_stmt *st, struct deputy *d)
 {
     d->id = db_col_int(st, 0);
-    d->name = col_str(a, st, 1);
+    d->name = sql_col_str(a, st, 1);
     d->levels = (unsigned)db_col_int(st, 2);
-    d->sector = col_str(a, st, 3);
-    d->phone = db_col_null(st, 4) ? NULL : col_str(a, st, 4);
+    d->sector = sql_col_str(a, st, 3);
+    d->phone = db_col_null(st, 4) ? NULL : sql_col_str(a, st, 4);
     d->has_location = !db_col_null(st, 5) && !db_col_null(st, 6);
     d->lat = db_col_double(st, 5);
     d->lon = db_col_double(st, 6);
@@ -537,7 +504,7 @@ enum yy_err store_deputy_get(struct db *db, struct arena *a, int64_t id, struct 
 {
     PREP(st, db, "SELECT " DEPUTY_COLS " FROM deputies d WHERE d.id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK)
         deputy_row(a, st, out);
     db_done(st);
@@ -579,12 +546,12 @@ static enum yy_err deputy_stations_set(struct db *db, const struct deputy *d, st
 {
     PREP(del, db, "DELETE FROM deputy_stations WHERE deputy_id = $1", e);
     db_bind_int(del, 1, d->id);
-    enum yy_err rc = run(del, e);
+    enum yy_err rc = sql_run(del, e);
     for (size_t i = 0; rc == YY_OK && i < d->n_station_ids; i++) {
         PREP(ins, db, "INSERT INTO deputy_stations (deputy_id, station_id) VALUES ($1, $2)", e);
         db_bind_int(ins, 1, d->id);
         db_bind_int(ins, 2, d->station_ids[i]);
-        rc = run(ins, e);
+        rc = sql_run(ins, e);
         if (rc == YY_BAD_INPUT)
             rc = yy_fail(e, YY_BAD_INPUT, "unknown_station", "站点不存在", "station_ids");
     }
@@ -618,7 +585,7 @@ static enum yy_err deputy_add_tx(struct db *db, struct arena *a, struct deputy *
          " VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
          e);
     deputy_bind(st, d);
-    rc = one(st, e);
+    rc = sql_one(st, e);
     if (rc == YY_OK)
         d->id = db_col_int(st, 0);
     db_done(st);
@@ -644,7 +611,7 @@ static enum yy_err deputy_update_tx(struct db *db, struct arena *a, struct deput
          e);
     deputy_bind(st, d);
     db_bind_int(st, 8, d->id);
-    rc = run(st, e);
+    rc = sql_run(st, e);
     if (rc == YY_OK && db_changes(db) != 1)
         return yy_fail(e, YY_NOT_FOUND, "not_found", "代表不存在", NULL);
     if (rc == YY_OK)
@@ -663,7 +630,7 @@ enum yy_err store_deputy_update(struct db *db, struct arena *a, struct deputy *d
 static void unit_row(struct arena *a, struct db_stmt *st, struct unit *u)
 {
     u->id = db_col_int(st, 0);
-    u->name = col_str(a, st, 1);
+    u->name = sql_col_str(a, st, 1);
     unit_kind_from_name(db_col_text(st, 2), &u->kind);
 }
 
@@ -697,7 +664,7 @@ enum yy_err store_unit_get(struct db *db, struct arena *a, int64_t id, struct un
 {
     PREP(st, db, "SELECT id, name, kind FROM units WHERE id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK)
         unit_row(a, st, out);
     db_done(st);
@@ -720,7 +687,7 @@ static enum yy_err unit_add_tx(struct db *db, struct unit *u, struct yy_error *e
     db_bind_text(st, 1, u->name);
     db_bind_text(st, 2, unit_kind_name(u->kind));
     db_bind_int(st, 3, time_now());
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK)
         u->id = db_col_int(st, 0);
     db_done(st);
@@ -741,7 +708,7 @@ static enum yy_err unit_update_tx(struct db *db, const struct unit *u, struct yy
     db_bind_text(st, 2, unit_kind_name(u->kind));
     db_bind_int(st, 3, time_now());
     db_bind_int(st, 4, u->id);
-    enum yy_err rc = run(st, e);
+    enum yy_err rc = sql_run(st, e);
     if (rc == YY_CONFLICT)
         return yy_fail(e, YY_CONFLICT, "duplicate_name", "已有同名单位", "name");
     if (rc == YY_OK && db_changes(db) != 1)
@@ -776,7 +743,7 @@ static enum yy_err scope_check(struct db *db, const struct role_grant *g, struct
     }
     PREP(st, db, sql, e);
     db_bind_int(st, 1, g->scope_id);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK && db_col_int(st, 0) != 1)
         rc = yy_fail(e, YY_BAD_INPUT, "unknown_scope", "指定的范围不存在", "scope");
     db_done(st);
@@ -798,7 +765,7 @@ static enum yy_err user_add_tx(struct db *db, struct user *u, struct yy_error *e
     db_bind_text(st, 2, u->name ? u->name : "");
     db_bind_text(st, 3, u->password_hash);
     db_bind_int(st, 4, time_now());
-    rc = one(st, e);
+    rc = sql_one(st, e);
     if (rc == YY_OK)
         u->id = db_col_int(st, 0);
     db_done(st);
@@ -809,7 +776,7 @@ static enum yy_err user_add_tx(struct db *db, struct user *u, struct yy_error *e
         db_bind_int(r, 1, u->id);
         db_bind_text(r, 2, role_name(u->roles[i].role));
         db_bind_int(r, 3, u->roles[i].scope_id);
-        rc = run(r, e);
+        rc = sql_run(r, e);
     }
     return rc;
 }
@@ -852,12 +819,12 @@ static enum yy_err user_load(struct db *db, struct arena *a, const char *sql, co
         db_bind_text(st, 1, login);
     else
         db_bind_int(st, 1, id);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK) {
         out->id = db_col_int(st, 0);
-        out->login = col_str(a, st, 1);
-        out->name = col_str(a, st, 2);
-        out->password_hash = col_str(a, st, 3);
+        out->login = sql_col_str(a, st, 1);
+        out->name = sql_col_str(a, st, 2);
+        out->password_hash = sql_col_str(a, st, 3);
         out->disabled = db_col_int(st, 4) != 0;
     }
     db_done(st);
@@ -890,7 +857,7 @@ static enum yy_err session_add_tx(struct db *db, const char *token_hash, int64_t
     PREP(del, db, "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2", e);
     db_bind_int(del, 1, user_id);
     db_bind_int(del, 2, now);
-    enum yy_err rc = run(del, e);
+    enum yy_err rc = sql_run(del, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db,
@@ -902,7 +869,7 @@ static enum yy_err session_add_tx(struct db *db, const char *token_hash, int64_t
     db_bind_text(st, 3, csrf);
     db_bind_int(st, 4, now);
     db_bind_int(st, 5, expires_at);
-    return run(st, e);
+    return sql_run(st, e);
 }
 
 enum yy_err store_session_add(struct db *db, const char *token_hash, int64_t user_id,
@@ -920,10 +887,10 @@ enum yy_err store_session_get(struct db *db, struct arena *a, const char *token_
                  e);
     db_bind_text(st, 1, token_hash);
     db_bind_int(st, 2, now);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK) {
         *user_id = db_col_int(st, 0);
-        *csrf = col_str(a, st, 1);
+        *csrf = sql_col_str(a, st, 1);
     }
     db_done(st);
     return rc;
@@ -933,7 +900,7 @@ static enum yy_err session_delete_tx(struct db *db, const char *token_hash, stru
 {
     PREP(st, db, "DELETE FROM sessions WHERE token_hash = $1", e);
     db_bind_text(st, 1, token_hash);
-    return run(st, e);
+    return sql_run(st, e);
 }
 
 enum yy_err store_session_delete(struct db *db, const char *token_hash, struct yy_error *e)
@@ -952,7 +919,7 @@ static enum yy_err token_add_tx(struct db *db, const char *token_hash, int64_t u
     db_bind_int(st, 2, user_id);
     db_bind_int(st, 3, time_now());
     db_bind_int(st, 4, expires_at);
-    return run(st, e);
+    return sql_run(st, e);
 }
 
 enum yy_err store_token_add(struct db *db, const char *token_hash, int64_t user_id,
@@ -970,7 +937,7 @@ enum yy_err store_token_get(struct db *db, const char *token_hash, int64_t now, 
                  e);
     db_bind_text(st, 1, token_hash);
     db_bind_int(st, 2, now);
-    enum yy_err rc = one(st, e);
+    enum yy_err rc = sql_one(st, e);
     if (rc == YY_OK)
         *user_id = db_col_int(st, 0);
     db_done(st);

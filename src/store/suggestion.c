@@ -7,18 +7,8 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "store/remind.h"
+#include "store/sql.h"
 
-static enum yy_err run(struct db *db, struct db_stmt *st, struct yy_error *e)
-{
-    (void)db;
-    bool row;
-    enum yy_err rc;
-    do {
-        rc = db_step(st, &row, e);
-    } while (rc == YY_OK && row);
-    db_done(st);
-    return rc;
-}
 
 static enum yy_err exists(struct db *db, const char *sql, int64_t id, bool *found,
                           struct yy_error *e)
@@ -89,7 +79,7 @@ enum yy_err store_suggestion_create_tx(struct db *db, const struct suggestion_dr
         return e ? e->kind : YY_INTERNAL;
     db_bind_int(st, 1, *id);
     db_bind_int(st, 2, d->author_id);
-    if ((rc = run(db, st, e)) != YY_OK)
+    if ((rc = sql_run(st, e)) != YY_OK)
         return rc;
     for (size_t i = 0; i < d->n_cosigners; i++) {
         st = db_prepare(db,
@@ -100,7 +90,7 @@ enum yy_err store_suggestion_create_tx(struct db *db, const struct suggestion_dr
             return e ? e->kind : YY_INTERNAL;
         db_bind_int(st, 1, *id);
         db_bind_int(st, 2, d->cosigner_ids[i]);
-        if ((rc = run(db, st, e)) != YY_OK)
+        if ((rc = sql_run(st, e)) != YY_OK)
             return rc == YY_CONFLICT ? yy_fail(e, YY_BAD_INPUT, "duplicate_deputy",
                                                "联名代表重复", "co_signer_ids")
                                      : rc;
@@ -113,7 +103,7 @@ enum yy_err store_suggestion_create_tx(struct db *db, const struct suggestion_dr
             return e ? e->kind : YY_INTERNAL;
         db_bind_int(st, 1, *id);
         db_bind_int(st, 2, d->concern_ids[i]);
-        if ((rc = run(db, st, e)) != YY_OK)
+        if ((rc = sql_run(st, e)) != YY_OK)
             return rc == YY_CONFLICT ? yy_fail(e, YY_BAD_INPUT, "duplicate_concern",
                                                "关联的群众意见重复", "concern_ids")
                                      : rc;
@@ -136,27 +126,10 @@ enum yy_err store_suggestion_event_tx(struct db *db, int64_t suggestion_id, cons
     db_bind_text(st, 3, action);
     db_bind_text(st, 4, actor_role);
     db_bind_text(st, 5, note ? note : "");
-    return run(db, st, e);
+    return sql_run(st, e);
 }
 
 /* ---- helpers for the life cycle ----------------------------------------------- */
-
-#define PREP(st, db, sql, e)                                                                      \
-    struct db_stmt *st = db_prepare(db, sql, e);                                                  \
-    if (!(st))                                                                                    \
-    return (e) ? (e)->kind : YY_INTERNAL
-
-static const char *col_dup(struct arena *a, struct db_stmt *st, int col)
-{
-    const char *v = db_col_text(st, col);
-    return v ? arena_strdup(a, v) : NULL;
-}
-
-static const char *col_str(struct arena *a, struct db_stmt *st, int col)
-{
-    const char *v = db_col_text(st, col);
-    return arena_strdup(a, v ? v : "");
-}
 
 static void bind_opt_int(struct db_stmt *st, int idx, int64_t v)
 {
@@ -225,21 +198,21 @@ static void suggestion_row(struct arena *a, struct db_stmt *st, struct suggestio
 {
     memset(s, 0, sizeof(*s));
     s->id = db_col_int(st, 0);
-    s->title = col_str(a, st, 1);
-    s->body = col_str(a, st, 2);
-    s->category = col_str(a, st, 3);
+    s->title = sql_col_str(a, st, 1);
+    s->body = sql_col_str(a, st, 2);
+    s->category = sql_col_str(a, st, 3);
     s->author_id = db_col_int(st, 4);
-    s->author_name = col_str(a, st, 5);
+    s->author_name = sql_col_str(a, st, 5);
     if (!sg_state_from_name(db_col_text(st, 6), &s->status))
         s->status = SG_DRAFT; /* the CHECK constraint makes this unreachable */
     s->is_key = db_col_int(st, 7) != 0;
     s->key_leader_id = db_col_int(st, 8);
-    s->key_committee = col_dup(a, st, 9);
+    s->key_committee = sql_col_dup(a, st, 9);
     s->published = db_col_int(st, 10) != 0;
     s->published_at = db_col_int(st, 11);
     s->hard_case = db_col_int(st, 12) != 0;
     s->year = (int)db_col_int(st, 13);
-    s->reason = col_dup(a, st, 14);
+    s->reason = sql_col_dup(a, st, 14);
     s->submitted_at = db_col_int(st, 15);
     s->accepted_at = db_col_int(st, 16);
     s->assign_due_at = db_col_int(st, 17);
@@ -270,8 +243,8 @@ static void signer_row(struct arena *a, struct db_stmt *st, struct loading *l)
     s->signers = grow(a, s->signers, s->n_signers, &l->cap.signers, sizeof(*s->signers));
     struct sg_signer *g = &s->signers[s->n_signers++];
     g->deputy_id = db_col_int(st, 0);
-    g->name = col_str(a, st, 1);
-    g->phone = col_dup(a, st, 2);
+    g->name = sql_col_str(a, st, 1);
+    g->phone = sql_col_dup(a, st, 2);
     g->author = !strcmp(db_col_text(st, 3) ? db_col_text(st, 3) : "", "author");
     g->withdraw_agreed = db_col_int(st, 4) != 0;
 }
@@ -285,7 +258,7 @@ static void assignment_row(struct arena *a, struct db_stmt *st, struct loading *
     memset(g, 0, sizeof(*g));
     g->id = db_col_int(st, 0);
     g->unit_id = db_col_int(st, 1);
-    g->unit_name = col_str(a, st, 2);
+    g->unit_name = sql_col_str(a, st, 2);
     g->lead = !strcmp(db_col_text(st, 3) ? db_col_text(st, 3) : "", "lead");
     if (!sg_asg_status_from_name(db_col_text(st, 4), &g->status))
         g->status = ASG_ASSIGNED;
@@ -293,16 +266,16 @@ static void assignment_row(struct arena *a, struct db_stmt *st, struct loading *
     g->assigned_at = db_col_int(st, 6);
     g->due_at = db_col_int(st, 7);
     g->due_provisional = db_col_int(st, 8) != 0;
-    g->return_reason = col_dup(a, st, 9);
+    g->return_reason = sql_col_dup(a, st, 9);
     g->return_requested_at = db_col_int(st, 10);
     g->extension_months = (int)db_col_int(st, 11);
     sg_ext_status_from_name(db_col_text(st, 12), &g->extension_status);
-    g->extension_reason = col_dup(a, st, 13);
-    g->co_opinion = col_dup(a, st, 14);
+    g->extension_reason = sql_col_dup(a, st, 13);
+    g->co_opinion = sql_col_dup(a, st, 14);
     g->co_opinion_at = db_col_int(st, 15);
     g->co_opinion_due_at = db_col_int(st, 16);
-    g->reply_class = col_dup(a, st, 17);
-    g->reply_text = col_dup(a, st, 18);
+    g->reply_class = sql_col_dup(a, st, 17);
+    g->reply_text = sql_col_dup(a, st, 18);
     g->replied_at = db_col_int(st, 19);
     g->n_contacts = (size_t)db_col_int(st, 20);
 }
@@ -313,9 +286,9 @@ static void contact_row(struct arena *a, struct db_stmt *st, struct loading *l)
     s->contacts = grow(a, s->contacts, s->n_contacts, &l->cap.contacts, sizeof(*s->contacts));
     struct sg_contact *c = &s->contacts[s->n_contacts++];
     c->assignment_id = db_col_int(st, 0);
-    c->stage = col_str(a, st, 1);
-    c->mode = col_str(a, st, 2);
-    c->note = col_str(a, st, 3);
+    c->stage = sql_col_str(a, st, 1);
+    c->mode = sql_col_str(a, st, 2);
+    c->note = sql_col_str(a, st, 3);
     c->at = db_col_int(st, 4);
 }
 
@@ -328,7 +301,7 @@ static void evaluation_row(struct arena *a, struct db_stmt *st, struct loading *
     v->attitude = v->result = SG_RATING_NONE;
     sg_rating_from_name(db_col_text(st, 0), &v->attitude);
     sg_rating_from_name(db_col_text(st, 1), &v->result);
-    v->reason = col_str(a, st, 2);
+    v->reason = sql_col_str(a, st, 2);
     v->at = db_col_int(st, 3);
 }
 
@@ -338,7 +311,7 @@ static void follow_up_row(struct arena *a, struct db_stmt *st, struct loading *l
     s->follow_ups =
         grow(a, s->follow_ups, s->n_follow_ups, &l->cap.follow_ups, sizeof(*s->follow_ups));
     struct sg_follow_up *f = &s->follow_ups[s->n_follow_ups++];
-    f->note = col_str(a, st, 0);
+    f->note = sql_col_str(a, st, 0);
     f->done = db_col_int(st, 1) != 0;
     f->at = db_col_int(st, 2);
 }
@@ -349,9 +322,9 @@ static void event_row(struct arena *a, struct db_stmt *st, struct loading *l)
     s->events = grow(a, s->events, s->n_events, &l->cap.events, sizeof(*s->events));
     struct sg_event *v = &s->events[s->n_events++];
     v->at = db_col_int(st, 0);
-    v->action = col_str(a, st, 1);
-    v->actor_role = col_str(a, st, 2);
-    v->note = col_str(a, st, 3);
+    v->action = sql_col_str(a, st, 1);
+    v->actor_role = sql_col_str(a, st, 2);
+    v->note = sql_col_str(a, st, 3);
 }
 
 static void concern_row(struct arena *a, struct db_stmt *st, struct loading *l)
@@ -448,7 +421,7 @@ enum yy_err store_suggestion_get_for_update(struct db *db, struct arena *a, int6
         return yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
     PREP(st, db, "UPDATE suggestions SET updated_at = updated_at WHERE id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = run(db, st, e);
+    enum yy_err rc = sql_run(st, e);
     if (rc == YY_OK && db_changes(db) != 1)
         rc = yy_fail(e, YY_NOT_FOUND, "not_found", "建议不存在", NULL);
     return rc == YY_OK ? store_suggestion_get(db, a, id, out, e) : rc;
@@ -480,7 +453,7 @@ static enum yy_err save_row(struct db *db, const struct suggestion *s, struct yy
     bind_opt_int(st, 14, s->closed_at);
     db_bind_int(st, 15, s->updated_at ? s->updated_at : time_now());
     db_bind_int(st, 16, s->id);
-    return run(db, st, e);
+    return sql_run(st, e);
 }
 
 static enum yy_err insert_assignment(struct db *db, int64_t suggestion_id,
@@ -535,7 +508,7 @@ static enum yy_err update_assignment(struct db *db, const struct sg_assignment *
     db_bind_text(st, 13, g->reply_text);
     bind_opt_int(st, 14, g->replied_at);
     db_bind_int(st, 15, g->id);
-    return run(db, st, e);
+    return sql_run(st, e);
 }
 
 enum yy_err store_suggestion_save_tx(struct db *db, struct suggestion *s,
@@ -564,7 +537,7 @@ enum yy_err store_suggestion_save_tx(struct db *db, struct suggestion *s,
         db_bind_text(st, 3, o->contact.mode);
         db_bind_text(st, 4, o->contact.note ? o->contact.note : "");
         db_bind_int(st, 5, o->contact.at);
-        rc = run(db, st, e);
+        rc = sql_run(st, e);
     }
     if (rc == YY_OK && o->add_evaluation) {
         PREP(st, db,
@@ -576,7 +549,7 @@ enum yy_err store_suggestion_save_tx(struct db *db, struct suggestion *s,
         db_bind_text(st, 3, sg_rating_name(o->evaluation.result));
         db_bind_text(st, 4, o->evaluation.reason ? o->evaluation.reason : "");
         db_bind_int(st, 5, o->evaluation.at);
-        rc = run(db, st, e);
+        rc = sql_run(st, e);
     }
     if (rc == YY_OK && o->add_follow_up) {
         PREP(st, db,
@@ -585,7 +558,7 @@ enum yy_err store_suggestion_save_tx(struct db *db, struct suggestion *s,
         db_bind_text(st, 2, o->follow_up.note ? o->follow_up.note : "");
         db_bind_int(st, 3, o->follow_up.done);
         db_bind_int(st, 4, o->follow_up.at);
-        rc = run(db, st, e);
+        rc = sql_run(st, e);
     }
     for (size_t i = 0; rc == YY_OK && i < o->n_agreed; i++) {
         PREP(st, db,
@@ -594,7 +567,7 @@ enum yy_err store_suggestion_save_tx(struct db *db, struct suggestion *s,
              e);
         db_bind_int(st, 1, s->id);
         db_bind_int(st, 2, o->agreed[i]);
-        rc = run(db, st, e);
+        rc = sql_run(st, e);
     }
     if (rc == YY_OK)
         rc = store_suggestion_event_tx(db, s->id, action, o->actor_role, o->note, e);
@@ -660,7 +633,7 @@ enum yy_err store_public_rating_add_tx(struct db *db, int64_t id, const char *ra
     db_bind_text(st, 2, rater);
     db_bind_text(st, 3, sg_rating_name(value));
     db_bind_int(st, 4, time_now());
-    enum yy_err rc = run(db, st, e);
+    enum yy_err rc = sql_run(st, e);
     if (rc == YY_CONFLICT)
         return yy_fail(e, YY_CONFLICT, "already_rated", "您已评价过这件建议的办理结果", NULL);
     return rc;
