@@ -8,7 +8,7 @@ BUILD := build
 ASAN := build-asan
 FUZZ := build-fuzz
 
-.PHONY: all build deps run test test-unit test-http bench benchdata fuzz format clean
+.PHONY: all build deps run test test-unit test-http bench benchdata bench-big fuzz format clean
 
 all: build
 
@@ -54,6 +54,18 @@ bench:
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory build
 	@bench/run.sh
+
+# 1,000,000 concerns and 100,000 suggestions into bench/out/big.db (or
+# BENCH_PG_URL); then `make bench-big` or `BENCH_BIG=1 make bench` (bench/README.md)
+benchdata:
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory build
+	@bench/benchdata.sh
+
+bench-big:
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory build
+	@bench/big.sh
 
 fuzz:
 	@tools/deps.sh fuzz

@@ -7,7 +7,9 @@
 #
 # Env: YOUYUE_BIN (default build/youyue), BENCH_DURATION (s, default 10),
 #      BENCH_CONNECTIONS (default 64), BENCH_THREADS (wrk threads, default 2),
-#      BENCH_WARMUP (s, default 2).
+#      BENCH_WARMUP (s, default 2), BENCH_SKIP_WRITE (leave out bench/write.sh:
+#      durable concern submission), BENCH_BIG (also run bench/big.sh: lists and
+#      stats on the data of `make benchdata`).
 # Traffic goes to 127.0.0.1 only; every wrk run is bounded by its duration.
 # Targets are reported (PASS/MISS), not asserted: exit status is non-zero only
 # when something broke (a server did not start or died, wrk/nginx missing,
@@ -314,5 +316,30 @@ fi
 if [ ${#warnings[@]} -gt 0 ]; then
   echo
   for w in "${warnings[@]}"; do warn "$w"; done
+fi
+
+# ---- durable concern submission, and big data (bench/README.md) ------------------
+# Separate scripts with their own servers; the servers above are stopped first.
+cleanup_servers() {
+  for p in "$yy_pid" "$ng_pid" "$pg_pid"; do
+    if [ -n "$p" ]; then kill -TERM "$p" 2>/dev/null || true; fi
+  done
+  for p in "$yy_pid" "$ng_pid" "$pg_pid"; do
+    [ -n "$p" ] || continue
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  done
+  if [ -n "$pg_cluster" ]; then
+    tests/pg.sh stop "$pg_cluster" >/dev/null 2>&1 || true
+    pg_cluster=""
+  fi
+}
+if [ -z "${BENCH_SKIP_WRITE:-}" ] || [ -n "${BENCH_BIG:-}" ]; then
+  cleanup_servers
+fi
+if [ -z "${BENCH_SKIP_WRITE:-}" ]; then
+  YOUYUE_BIN="$YOUYUE_BIN" bench/write.sh || die "bench/write.sh failed"
+fi
+if [ -n "${BENCH_BIG:-}" ]; then
+  YOUYUE_BIN="$YOUYUE_BIN" bench/big.sh || die "bench/big.sh failed"
 fi
 exit 0

@@ -502,10 +502,16 @@ enum yy_err store_concerns_list(struct db *db, struct arena *a, const struct con
      * the caller holds; only placeholders carry values. */
     char *sql = arena_alloc(a, LIST_SQL_MAX);
     size_t len = 0;
+    /* A filter that is given is written as a plain comparison, so the
+     * planner can use its index (concerns_status, concerns_street,
+     * concerns_station); "$1 = '' OR c.status = $1" would hide it and scan
+     * the newest concerns of every status until the page is full. */
     bool ok = sql_add(sql, LIST_SQL_MAX, &len,
-                      "SELECT " CONCERN_COLS " FROM concerns c"
-                      " WHERE ($1 = '' OR c.status = $1) AND ($2 = 0 OR c.street_id = $2)"
-                      " AND ($3 = 0 OR c.station_id = $3) AND ($4 = 0 OR c.id < $4) AND (1 = 0");
+                      "SELECT " CONCERN_COLS " FROM concerns c WHERE %s AND %s AND %s"
+                      " AND ($4 = 0 OR c.id < $4) AND (1 = 0",
+                      f->by_status ? "c.status = $1" : "$1 = ''",
+                      f->street_id ? "c.street_id = $2" : "$2 = 0",
+                      f->station_id ? "c.station_id = $3" : "$3 = 0");
     int p = 5;
     int64_t params[4 * CONCERN_SCOPE_MAX + 1];
     size_t np = 0;
@@ -558,19 +564,29 @@ enum yy_err store_concern_candidates(struct db *db, struct arena *a, int64_t str
                                      double lon1, size_t limit, struct concern **out, size_t *n,
                                      struct yy_error *e)
 {
+    /* The newest `limit` open concerns of the street, and those of the box:
+     * each part reads only its own top rows through an index on open
+     * concerns (migration 6), instead of every open concern of the district
+     * sorted by date; the newest `limit` of both are the same rows. */
     PREP(st, db,
-         "SELECT " CONCERN_COLS " FROM concerns c"
-         " WHERE c.status IN ('new', 'accepted', 'referred', 'claimed', 'converted')"
-         " AND (($1 <> 0 AND c.street_id = $1)"
-         "  OR ($2 = 1 AND c.lat BETWEEN $3 AND $4 AND c.lon BETWEEN $5 AND $6))"
-         " ORDER BY c.created_at DESC, c.id DESC LIMIT $7",
+         "SELECT " CONCERN_COLS " FROM concerns c WHERE c.id IN ("
+         " SELECT s.id FROM (SELECT c1.id FROM concerns c1"
+         "  WHERE $1 <> 0 AND c1.street_id = $1"
+         "  AND c1.status IN ('new', 'accepted', 'referred', 'claimed', 'converted')"
+         "  ORDER BY c1.created_at DESC, c1.id DESC LIMIT $2) s"
+         " UNION ALL"
+         " SELECT b.id FROM (SELECT c2.id FROM concerns c2"
+         "  WHERE $3 = 1 AND c2.lat BETWEEN $4 AND $5 AND c2.lon BETWEEN $6 AND $7"
+         "  AND c2.status IN ('new', 'accepted', 'referred', 'claimed', 'converted')"
+         "  ORDER BY c2.created_at DESC, c2.id DESC LIMIT $2) b)"
+         " ORDER BY c.created_at DESC, c.id DESC LIMIT $2",
          e);
     db_bind_int(st, 1, street_id);
-    db_bind_int(st, 2, has_box ? 1 : 0);
-    db_bind_double(st, 3, lat0);
-    db_bind_double(st, 4, lat1);
-    db_bind_double(st, 5, lon0);
-    db_bind_double(st, 6, lon1);
-    db_bind_int(st, 7, (int64_t)limit);
+    db_bind_int(st, 2, (int64_t)limit);
+    db_bind_int(st, 3, has_box ? 1 : 0);
+    db_bind_double(st, 4, lat0);
+    db_bind_double(st, 5, lat1);
+    db_bind_double(st, 6, lon0);
+    db_bind_double(st, 7, lon1);
     return concern_rows(a, st, limit < 64 ? limit : 64, out, n, e);
 }

@@ -23,14 +23,22 @@ static const char *col_str_or_null(struct arena *a, struct db_stmt *st, int col)
     return db_col_null(st, col) ? NULL : arena_strdup(a, db_col_text(st, col));
 }
 
+/* The dashboard reads its records row by row (one per suggestion or
+ * assignment of the period) and only counts them: a bound on memory, far
+ * above the lists' 20,000 rows (a busy district has more in a year). */
+#define STATS_MAX_ROWS 1000000
+
 /* Makes room for one more element in the arena array *items of *cap
- * elements of size bytes holding cnt; YY_TOO_LARGE past LISTS_MAX_ROWS. */
+ * elements of size bytes holding cnt; YY_TOO_LARGE past max rows. */
 static enum yy_err grow(struct arena *a, void **items, size_t *cap, size_t cnt, size_t size,
-                        struct yy_error *e)
+                        size_t max, struct yy_error *e)
 {
-    if (cnt >= LISTS_MAX_ROWS)
-        return yy_fail(e, YY_TOO_LARGE, "too_many_rows",
-                       "清单超过20000行,请按街道或承办单位分别导出", NULL);
+    if (cnt >= max)
+        return max == LISTS_MAX_ROWS
+                   ? yy_fail(e, YY_TOO_LARGE, "too_many_rows",
+                             "清单超过20000行,请按街道或承办单位分别导出", NULL)
+                   : yy_fail(e, YY_TOO_LARGE, "too_many_rows",
+                             "统计范围内的记录过多,请缩短时间段或按街道统计", NULL);
     if (cnt < *cap)
         return YY_OK;
     size_t bigger = *cap ? *cap * 2 : 64;
@@ -42,7 +50,10 @@ static enum yy_err grow(struct arena *a, void **items, size_t *cap, size_t cnt, 
     return YY_OK;
 }
 
-#define GROW(a, items, cap, cnt, e) grow(a, (void **)&(items), &(cap), cnt, sizeof(*(items)), e)
+#define GROW(a, items, cap, cnt, e)                                                                \
+    grow(a, (void **)&(items), &(cap), cnt, sizeof(*(items)), LISTS_MAX_ROWS, e)
+#define STATS_GROW(a, items, cap, cnt, e)                                                          \
+    grow(a, (void **)&(items), &(cap), cnt, sizeof(*(items)), STATS_MAX_ROWS, e)
 
 /* The conditions every list shares: the year, no drafts, the street of the
  * author's stations ($2, 0 = any). */
@@ -191,15 +202,17 @@ enum yy_err store_list_assignments(struct db *db, struct arena *a, const struct 
 {
     *out = NULL;
     *n = 0;
-    PREP(st, db,
-         "SELECT a.id, a.suggestion_id, s.title, a.unit_id, u.name, a.role, a.status, s.status,"
-         " a.assigned_at, a.due_at, a.due_provisional, a.extension_status, a.extension_months,"
-         " a.replied_at"
-         " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"
-         " JOIN units u ON u.id = a.unit_id"
-         " WHERE" LIST_WHERE " AND a.active = 1 AND ($3 = 0 OR a.unit_id = $3)"
-         " ORDER BY a.suggestion_id, CASE WHEN a.role = 'lead' THEN 0 ELSE 1 END, a.unit_id, a.id",
-         e);
+#define ASSIGNMENTS_SQL(unit_cond)                                                                 \
+    "SELECT a.id, a.suggestion_id, s.title, a.unit_id, u.name, a.role, a.status, s.status,"        \
+    " a.assigned_at, a.due_at, a.due_provisional, a.extension_status, a.extension_months,"         \
+    " a.replied_at"                                                                                \
+    " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"                             \
+    " JOIN units u ON u.id = a.unit_id"                                                            \
+    " WHERE" LIST_WHERE " AND a.active = 1 AND " unit_cond                                         \
+    " ORDER BY a.suggestion_id, CASE WHEN a.role = 'lead' THEN 0 ELSE 1 END, a.unit_id, a.id"
+    /* A unit's rows through its index (assignments_unit): "$3 = 0 OR
+     * a.unit_id = $3" would read every active assignment of every year. */
+    PREP(st, db, f->unit_id ? ASSIGNMENTS_SQL("a.unit_id = $3") : ASSIGNMENTS_SQL("$3 = 0"), e);
     bind_filter(st, f);
     struct list_assignment_row *items = NULL;
     size_t cap = 0, cnt = 0;
@@ -243,26 +256,25 @@ enum yy_err store_list_results(struct db *db, struct arena *a, const struct list
 {
     *out = NULL;
     *n = 0;
-    PREP(st, db,
-         "SELECT a.id, a.suggestion_id, s.title, a.unit_id, u.name, a.reply_class, a.replied_at,"
-         " a.due_at, ev.attitude, ev.result,"
-         " (SELECT COUNT(*) FROM follow_ups f WHERE f.suggestion_id = s.id),"
-         " (SELECT COUNT(*) FROM follow_ups f WHERE f.suggestion_id = s.id AND f.done = 1),"
-         " s.published,"
-         " (SELECT COUNT(*) FROM public_ratings p"
-         "   WHERE p.suggestion_id = s.id AND p.value = 'satisfied'),"
-         " (SELECT COUNT(*) FROM public_ratings p"
-         "   WHERE p.suggestion_id = s.id AND p.value = 'basically_satisfied'),"
-         " (SELECT COUNT(*) FROM public_ratings p"
-         "   WHERE p.suggestion_id = s.id AND p.value = 'dissatisfied')"
-         " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"
-         " JOIN units u ON u.id = a.unit_id"
-         " LEFT JOIN evaluations ev ON ev.id ="
-         "   (SELECT MAX(e2.id) FROM evaluations e2 WHERE e2.suggestion_id = s.id)"
-         " WHERE" LIST_WHERE " AND a.active = 1 AND a.role = 'lead'"
-         " AND a.replied_at IS NOT NULL AND ($3 = 0 OR a.unit_id = $3)"
-         " ORDER BY a.suggestion_id, a.unit_id, a.id",
-         e);
+#define RESULTS_SQL(unit_cond)                                                                     \
+    "SELECT a.id, a.suggestion_id, s.title, a.unit_id, u.name, a.reply_class, a.replied_at,"       \
+    " a.due_at, ev.attitude, ev.result,"                                                           \
+    " (SELECT COUNT(*) FROM follow_ups f WHERE f.suggestion_id = s.id),"                           \
+    " (SELECT COUNT(*) FROM follow_ups f WHERE f.suggestion_id = s.id AND f.done = 1),"            \
+    " s.published,"                                                                                \
+    " (SELECT COUNT(*) FROM public_ratings p"                                                      \
+    "   WHERE p.suggestion_id = s.id AND p.value = 'satisfied'),"                                  \
+    " (SELECT COUNT(*) FROM public_ratings p"                                                      \
+    "   WHERE p.suggestion_id = s.id AND p.value = 'basically_satisfied'),"                        \
+    " (SELECT COUNT(*) FROM public_ratings p"                                                      \
+    "   WHERE p.suggestion_id = s.id AND p.value = 'dissatisfied')"                                \
+    " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"                             \
+    " JOIN units u ON u.id = a.unit_id"                                                            \
+    " LEFT JOIN evaluations ev ON ev.id ="                                                         \
+    "   (SELECT MAX(e2.id) FROM evaluations e2 WHERE e2.suggestion_id = s.id)"                     \
+    " WHERE" LIST_WHERE " AND a.active = 1 AND a.role = 'lead'"                                    \
+    " AND a.replied_at IS NOT NULL AND " unit_cond " ORDER BY a.suggestion_id, a.unit_id, a.id"
+    PREP(st, db, f->unit_id ? RESULTS_SQL("a.unit_id = $3") : RESULTS_SQL("$3 = 0"), e);
     bind_filter(st, f);
     struct list_result_row *items = NULL;
     size_t cap = 0, cnt = 0;
@@ -371,7 +383,7 @@ enum yy_err store_stats_concerns(struct db *db, struct arena *a, const struct st
         rc = db_step(st, &row, e);
         if (rc != YY_OK || !row)
             break;
-        rc = GROW(a, items, cap, cnt, e);
+        rc = STATS_GROW(a, items, cap, cnt, e);
         if (rc != YY_OK)
             break;
         struct stats_concern_group *g = &items[cnt++];
@@ -408,7 +420,7 @@ enum yy_err store_stats_suggestions(struct db *db, struct arena *a, const struct
         rc = db_step(st, &row, e);
         if (rc != YY_OK || !row)
             break;
-        rc = GROW(a, items, cap, cnt, e);
+        rc = STATS_GROW(a, items, cap, cnt, e);
         if (rc != YY_OK)
             break;
         items[cnt].id = db_col_int(st, 0);
@@ -448,7 +460,7 @@ enum yy_err store_stats_suggestion_streets(struct db *db, struct arena *a,
         rc = db_step(st, &row, e);
         if (rc != YY_OK || !row)
             break;
-        rc = GROW(a, items, cap, cnt, e);
+        rc = STATS_GROW(a, items, cap, cnt, e);
         if (rc != YY_OK)
             break;
         items[cnt].street_id = db_col_int(st, 0);
@@ -500,7 +512,7 @@ enum yy_err store_stats_assignments(struct db *db, struct arena *a, const struct
         rc = db_step(st, &row, e);
         if (rc != YY_OK || !row)
             break;
-        rc = GROW(a, items, cap, cnt, e);
+        rc = STATS_GROW(a, items, cap, cnt, e);
         if (rc != YY_OK)
             break;
         struct stats_assignment *x = &items[cnt++];
@@ -559,7 +571,7 @@ static enum yy_err pair_counts(struct arena *a, struct db_stmt *st, bool two,
         rc = db_step(st, &row, e);
         if (rc != YY_OK || !row)
             break;
-        rc = GROW(a, items, cap, cnt, e);
+        rc = STATS_GROW(a, items, cap, cnt, e);
         if (rc != YY_OK)
             break;
         items[cnt].a = col_str(a, st, 0);

@@ -322,6 +322,14 @@ const char *const schema_sqlite[] = {
     "CREATE INDEX concerns_unit ON concerns(unit_id, id);"
     "CREATE INDEX concerns_merged ON concerns(merged_into);"
     "CREATE INDEX concerns_raised_by ON concerns(raised_by, id);",
+    /* 6: duplicate hints on a large database (bench/README.md): raising a
+     * concern reads the newest open concerns of its street, or of a box
+     * around its coordinates, inside the write transaction (store/concern.c
+     * store_concern_candidates): the first index holds only open concerns,
+     * the second only those with coordinates. */
+    "CREATE INDEX concerns_open_street ON concerns(street_id, created_at, id)"
+    "  WHERE status IN ('new', 'accepted', 'referred', 'claimed', 'converted');"
+    "CREATE INDEX concerns_status_lat ON concerns(status, lat) WHERE lat IS NOT NULL;",
 };
 
 const size_t schema_sqlite_n = sizeof(schema_sqlite) / sizeof(schema_sqlite[0]);
