@@ -154,9 +154,13 @@ test('the routes: 401 without a login, 403 without the CSRF token, 404, 405, 413
     isError(r, 405, 'method_not_allowed');
     assert.ok(r.headers.get('allow'));
   }
-  const big = JSON.stringify({ action: 'supervise', note: 'x'.repeat(1100000) });
-  const r = await ctx.srv.request('POST', `/api/v1/suggestions/${s.id}/actions`, { raw: big, headers: { 'content-type': 'application/json' }, ...as(ctx.s.admin) });
-  isError(r, 413);
+  // an oversized body: the server answers 413 from the headers and closes without
+  // reading the body, so the request is written by hand and announces the size only
+  // (a client still sending a megabyte may see the connection reset instead of the 413)
+  const r = await ctx.srv.raw(`POST /api/v1/suggestions/${s.id}/actions HTTP/1.1\r\nHost: t\r\n` +
+    `Content-Type: application/json\r\nCookie: ${ctx.s.admin.cookie}\r\n` +
+    `X-CSRF-Token: ${ctx.s.admin.csrf}\r\nContent-Length: 1100000\r\nConnection: close\r\n\r\n`);
+  isError(r, 413, 'body_too_large');
   // with a bearer token there is no CSRF header to send
   const tok = await ctx.srv.post('/api/v1/tokens', {}, as(ctx.s.admin));
   assert.equal(tok.status, 201);
