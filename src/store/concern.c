@@ -7,36 +7,15 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "store/sql.h"
 
 /* ---- small helpers -------------------------------------------------------- */
-
-#define PREP(st, db, sql, e)                                                                       \
-    struct db_stmt *st = db_prepare(db, sql, e);                                                   \
-    if (!(st))                                                                                     \
-    return (e) ? (e)->kind : YY_INTERNAL
-
-static enum yy_err run(struct db_stmt *st, struct yy_error *e)
-{
-    bool row;
-    enum yy_err rc;
-    do {
-        rc = db_step(st, &row, e);
-    } while (rc == YY_OK && row);
-    db_done(st);
-    return rc;
-}
 
 static enum yy_err need_tx(struct db *db, struct yy_error *e)
 {
     return db_in_transaction(db)
                ? YY_OK
                : yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
-}
-
-static const char *col_str_or_null(struct arena *a, struct db_stmt *st, int col)
-{
-    const char *s = db_col_text(st, col);
-    return s ? arena_strdup(a, s) : NULL;
 }
 
 static int64_t col_id(struct db_stmt *st, int col)
@@ -64,14 +43,14 @@ static void concern_row(struct arena *a, struct db_stmt *st, struct concern *c)
 {
     memset(c, 0, sizeof(*c));
     c->id = db_col_int(st, 0);
-    c->tracking_code = col_str_or_null(a, st, 1);
-    c->title = col_str_or_null(a, st, 2);
-    c->body = col_str_or_null(a, st, 3);
-    c->category = col_str_or_null(a, st, 4);
+    c->tracking_code = sql_col_dup(a, st, 1);
+    c->title = sql_col_dup(a, st, 2);
+    c->body = sql_col_dup(a, st, 3);
+    c->category = sql_col_dup(a, st, 4);
     c->station_id = col_id(st, 5);
     c->street_id = col_id(st, 6);
     c->community_id = col_id(st, 7);
-    c->address = col_str_or_null(a, st, 8);
+    c->address = sql_col_dup(a, st, 8);
     if (!c->address)
         c->address = "";
     c->has_location = !db_col_null(st, 9) && !db_col_null(st, 10);
@@ -79,9 +58,9 @@ static void concern_row(struct arena *a, struct db_stmt *st, struct concern *c)
         c->lat = db_col_double(st, 9);
         c->lon = db_col_double(st, 10);
     }
-    c->contact_name = col_str_or_null(a, st, 11);
-    c->contact_phone = col_str_or_null(a, st, 12);
-    c->source = col_str_or_null(a, st, 13);
+    c->contact_name = sql_col_dup(a, st, 11);
+    c->contact_phone = sql_col_dup(a, st, 12);
+    c->source = sql_col_dup(a, st, 13);
     c->activity_id = col_id(st, 14);
     if (!cn_state_from_name(db_col_text(st, 15), &c->status))
         c->status = CN_NEW;
@@ -91,11 +70,11 @@ static void concern_row(struct arena *a, struct db_stmt *st, struct concern *c)
     c->referred_parent = col_id(st, 19);
     c->suggestion_id = col_id(st, 20);
     c->unit_id = col_id(st, 21);
-    c->result = col_str_or_null(a, st, 22);
-    c->reason = col_str_or_null(a, st, 23);
-    c->redirect = col_str_or_null(a, st, 24);
+    c->result = sql_col_dup(a, st, 22);
+    c->reason = sql_col_dup(a, st, 23);
+    c->redirect = sql_col_dup(a, st, 24);
     c->due_at = col_id(st, 25);
-    c->rating = col_str_or_null(a, st, 26);
+    c->rating = sql_col_dup(a, st, 26);
     c->raised_by = col_id(st, 27);
     c->created_at = db_col_int(st, 28);
     c->updated_at = db_col_int(st, 29);
@@ -144,7 +123,7 @@ enum yy_err store_concern_categories(struct db *db, struct arena *a, const char 
             names = bigger;
             cap *= 2;
         }
-        names[k++] = col_str_or_null(a, st, 0);
+        names[k++] = sql_col_dup(a, st, 0);
     }
     db_done(st);
     *out = names;
@@ -288,7 +267,7 @@ enum yy_err store_concern_get_for_update(struct db *db, struct arena *a, int64_t
         return rc;
     PREP(st, db, "UPDATE concerns SET updated_at = updated_at WHERE id = $1", e);
     db_bind_int(st, 1, id);
-    rc = run(st, e);
+    rc = sql_run(st, e);
     if (rc == YY_OK && db_changes(db) != 1)
         rc = yy_fail(e, YY_NOT_FOUND, "not_found", "请求的内容不存在", NULL);
     return rc == YY_OK ? store_concern_get(db, a, id, out, e) : rc;
@@ -328,7 +307,7 @@ enum yy_err store_concern_update_tx(struct db *db, const struct concern *c, stru
     bind_id(st, 14, c->resolved_at);
     db_bind_int(st, 15, c->updated_at);
     db_bind_int(st, 16, c->id);
-    rc = run(st, e);
+    rc = sql_run(st, e);
     if (rc == YY_OK && db_changes(db) != 1)
         rc = yy_fail(e, YY_NOT_FOUND, "not_found", "请求的内容不存在", NULL);
     return rc;
@@ -344,7 +323,7 @@ enum yy_err store_concern_repoint_merged_tx(struct db *db, int64_t from, int64_t
     db_bind_int(st, 1, into);
     db_bind_int(st, 2, time_now());
     db_bind_int(st, 3, from);
-    return run(st, e);
+    return sql_run(st, e);
 }
 
 enum yy_err store_concern_merged_count(struct db *db, int64_t id, int64_t *n, struct yy_error *e)
@@ -382,7 +361,7 @@ enum yy_err store_concern_claims(struct db *db, struct arena *a, int64_t id,
             cap *= 2;
         }
         items[k].deputy_id = db_col_int(st, 0);
-        items[k].deputy_name = col_str_or_null(a, st, 1);
+        items[k].deputy_name = sql_col_dup(a, st, 1);
         items[k].claimed_at = db_col_int(st, 2);
         k++;
     }
@@ -403,7 +382,7 @@ enum yy_err store_concern_claim_add_tx(struct db *db, int64_t id, int64_t deputy
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, deputy_id);
     db_bind_int(st, 3, time_now());
-    return run(st, e);
+    return sql_run(st, e);
 }
 
 /* ---- the timeline ------------------------------------------------------------- */
@@ -425,7 +404,7 @@ enum yy_err store_concern_event_tx(struct db *db, int64_t id, const char *action
     db_bind_text(st, 4, actor_role);
     db_bind_text(st, 5, note ? note : "");
     db_bind_text(st, 6, staff_note ? staff_note : "");
-    return run(st, e);
+    return sql_run(st, e);
 }
 
 enum yy_err store_concern_events(struct db *db, struct arena *a, int64_t id,
@@ -448,10 +427,10 @@ enum yy_err store_concern_events(struct db *db, struct arena *a, int64_t id,
             cap *= 2;
         }
         items[k].at = db_col_int(st, 0);
-        items[k].action = col_str_or_null(a, st, 1);
-        items[k].actor_role = col_str_or_null(a, st, 2);
-        items[k].note = col_str_or_null(a, st, 3);
-        items[k].staff_note = col_str_or_null(a, st, 4);
+        items[k].action = sql_col_dup(a, st, 1);
+        items[k].actor_role = sql_col_dup(a, st, 2);
+        items[k].note = sql_col_dup(a, st, 3);
+        items[k].staff_note = sql_col_dup(a, st, 4);
         k++;
     }
     db_done(st);
