@@ -15,10 +15,10 @@ find_benchdb() {
 
 is_pg_url() { [[ $1 == postgresql://* || $1 == postgres://* ]]; }
 
-# start_youyue DB OUTDIR -> sets STARTED_PID, STARTED_PORT
+# start_youyue DB OUTDIR [SERVE_OPTION...] -> sets STARTED_PID, STARTED_PORT
 start_youyue() {
   local db=$1 out=$2
-  "$YOUYUE_BIN" serve --db "$db" --listen 127.0.0.1:0 --quiet --anon-rate 0 \
+  "$YOUYUE_BIN" serve --db "$db" --listen 127.0.0.1:0 --quiet --anon-rate 0 "${@:3}" \
     >"$out.out" 2>"$out.err" &
   STARTED_PID=$!
   STARTED_PORT=""

@@ -23,6 +23,7 @@
 #include "api/jsonio.h"
 #include "core/timeutil.h"
 #include "domain/geo.h"
+#include "store/activity.h"
 #include "store/concern.h"
 #include "store/store.h"
 #include "store/suggestion.h"
@@ -449,6 +450,36 @@ static enum yy_err duplicates_json(struct request *req, const struct concern *c,
     return YY_OK;
 }
 
+/* The write of a new concern: the row, its first timeline event and its
+ * audit entry, all or nothing.  Run by db_group_write, possibly on another
+ * server thread (the batch's leader) while this request's thread waits: it
+ * touches only the request's own memory and the database through db. */
+struct concern_create {
+    struct request *req;
+    struct concern *c;
+    const char *as;
+};
+
+static enum yy_err concern_create_write(struct db *db, void *ctx, struct yy_error *e)
+{
+    struct concern_create *x = ctx;
+    struct request *req = x->req;
+    struct concern *c = x->c;
+    (void)e; /* == &req->err, which the calls below fill */
+    enum yy_err rc = store_concern_insert_tx(db, req->arena, c, &req->err);
+    if (rc == YY_OK)
+        rc = store_concern_event_tx(db, c->id, "create", x->as, source_note(c->source), "",
+                                    &req->err);
+    if (rc == YY_OK)
+        rc = api_audit(req, x->as, "concern.create", "concern", c->id,
+                       json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:b}", "title", c->title,
+                                 "category", c->category, "source", c->source, "station_id",
+                                 jid(c->station_id), "street_id", jid(c->street_id), "contact",
+                                 c->contact_phone || c->contact_name, "raised_by_login",
+                                 c->raised_by != 0));
+    return rc;
+}
+
 static enum yy_err post_concern(struct request *req, struct response *res)
 {
     json_t *body;
@@ -463,6 +494,20 @@ static enum yy_err post_concern(struct request *req, struct response *res)
     const char **categories;
     size_t n_categories;
     STORE(store_concern_categories(db, req->arena, &categories, &n_categories, &req->err));
+    if (in.activity_id && in.source && !strcmp(in.source, "activity")) {
+        /* raised at an activity (快速+现场): one that exists and was published;
+         * without a station of its own the concern takes the activity's
+         * (before validation, which wants a station or a place; an
+         * activity_id with another source is refused there) */
+        struct activity act;
+        rc = store_activity_get(db, req->arena, in.activity_id, &act, &req->err);
+        if (rc == YY_NOT_FOUND || (rc == YY_OK && !act_state_public(act.status)))
+            return yy_fail(&req->err, YY_BAD_INPUT, "unknown_activity", "活动不存在或尚未发布",
+                           "activity_id");
+        STORE(rc);
+        if (!in.station_id)
+            in.station_id = act.station_id;
+    }
     STORE(concern_input_validate(&in, categories, n_categories, &req->err));
 
     const struct caller *caller = api_caller(req);
@@ -501,22 +546,13 @@ static enum yy_err post_concern(struct request *req, struct response *res)
         STORE(place_by_location(req, &c));
     }
 
+    /* The duplicate hints are read first, outside the write, from a snapshot
+     * a moment old (the hint is advisory); the write itself is grouped with
+     * other submissions into one commit (store/db.h db_group_write). */
     json_t *dups = NULL;
-    rc = store_begin(db, &req->err);
-    if (rc == YY_OK)
-        rc = duplicates_json(req, &c, &dups);
-    if (rc == YY_OK)
-        rc = store_concern_insert_tx(db, req->arena, &c, &req->err);
-    if (rc == YY_OK)
-        rc = store_concern_event_tx(db, c.id, "create", as, source_note(c.source), "", &req->err);
-    if (rc == YY_OK)
-        rc = api_audit(req, as, "concern.create", "concern", c.id,
-                       json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:b}", "title", c.title,
-                                 "category", c.category, "source", c.source, "station_id",
-                                 jid(c.station_id), "street_id", jid(c.street_id), "contact",
-                                 c.contact_phone || c.contact_name, "raised_by_login",
-                                 c.raised_by != 0));
-    rc = store_finish(db, rc, &req->err);
+    STORE(duplicates_json(req, &c, &dups));
+    struct concern_create cc = {.req = req, .c = &c, .as = as};
+    rc = db_group_write(db, concern_create_write, &cc, &req->err);
     if (rc != YY_OK) {
         json_decref(dups);
         return rc;
@@ -665,7 +701,7 @@ enum yy_err concern_action_read(struct request *req, json_t *body, struct concer
     memset(out, 0, sizeof(*out));
     const char *name;
     STORE(json_get_text(req, body, "action", true, 32, false, &name, NULL));
-    if (!cn_action_from_name(name, &out->action))
+    if (!cn_action_from_name(name, &out->action) || out->action >= CA_CALLER_ACTION_COUNT)
         return field_bad(req, "invalid_action",
                          "action 须为 accept、decline、resolve_on_site、refer、claim、convert、"
                          "merge、resolve 或 rate",
@@ -687,6 +723,7 @@ enum yy_err concern_action_read(struct request *req, json_t *body, struct concer
     case CA_ACCEPT:
     case CA_CLAIM:
     case CA_CONVERT:
+    case CA_REOPEN: /* refused above: the system's own */
         break;
     case CA_DECLINE:
         STORE(json_get_text(req, body, "reason", true, CONCERN_NOTE_MAX, true, &out->reason, NULL));
@@ -958,6 +995,8 @@ static enum yy_err run_action(struct request *req, int64_t id,
         c->result = act->result;
         c->resolved_at = now;
         note = arena_printf(a, "已解决:%s", act->result);
+        break;
+    case CA_REOPEN: /* never read from a body (concern_action_read) */
         break;
     case CA_RATE: {
         struct concern owner;

@@ -38,14 +38,24 @@ struct db_ops {
     bool (*has_replica)(struct db *db);
     /* NULL: the same as prepare. */
     struct db_stmt *(*prepare_primary)(struct db *db, const char *sql, struct yy_error *e);
+    /* Called on a thread whose write another thread committed for it
+     * (db_group_write): whatever the backend does after a commit of this
+     * thread's own (PostgreSQL: read-after-write stays on the primary).
+     * NULL: nothing. */
+    void (*note_commit)(struct db *db);
     /* db.h db_search_condition; both backends have it. */
     enum yy_err (*search_condition)(struct db *db, const char *table, const char *alias,
                                     const char *const *cols, const char *q, int param,
                                     char *cond, size_t cond_n, char *arg, size_t arg_n);
 };
 
+struct db_group;
+
 struct db {
     const struct db_ops *ops;
+    /* db_group_write's queue (db.c), set by db_open; NULL: no grouping, each
+     * write its own transaction. */
+    struct db_group *group;
 };
 
 struct db_stmt {

@@ -141,7 +141,10 @@ enum yy_err store_concerns_list(struct db *db, struct arena *a, const struct con
 
 /* Candidates for duplicate hints: open concerns in street_id (when not 0) or
  * with coordinates inside the box [lat0,lat1]x[lon0,lon1] (when has_box),
- * newest first, at most limit. */
+ * newest first, at most limit.  Only id, title, body, category, status,
+ * street_id, the location and created_at are filled.  Called before the new
+ * concern's write, outside its transaction (a snapshot a moment old: the
+ * hint is advisory). */
 enum yy_err store_concern_candidates(struct db *db, struct arena *a, int64_t street_id,
                                      bool has_box, double lat0, double lat1, double lon0,
                                      double lon1, size_t limit, struct concern **out, size_t *n,

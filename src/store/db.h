@@ -64,6 +64,42 @@ enum yy_err db_commit(struct db *db);
 void db_rollback(struct db *db);
 bool db_in_transaction(struct db *db);
 
+/* Group commit: a write run together with other threads' writes in one
+ * transaction, so they share one commit (one fsync).
+ *
+ * fn(db, ctx, e) is the write: it runs inside its own savepoint of a shared
+ * transaction (alone in its batch: in the transaction itself), so when it
+ * fails (returns anything but YY_OK, with e filled) only its own changes are
+ * undone and the others' go on.  The calling thread
+ * enqueues it and waits; whichever waiting thread finds no batch running (the
+ * leader) takes everything queued, up to DB_GROUP_MAX writes, runs them in
+ * one transaction on its own connection, commits once, and wakes each waiter
+ * with its own result.  db_group_write returns only after the commit that
+ * holds the write has returned: YY_OK means durable.  A failed commit fails
+ * every write of the batch (e says commit_failed).  Batches form naturally
+ * from what queued while the previous commit ran; nothing waits on a timer.
+ *
+ * fn may run on another thread than the caller (the leader's): it must reach
+ * the database only through db (which then uses the leader's connection and
+ * transaction), keep its db_begin/db_commit/db_rollback balanced, take no
+ * lock the caller holds, and use no thread-local state of the caller.  Memory
+ * of the caller (its arena, ctx, e) is safe to use: the caller is blocked
+ * until fn has returned and the batch committed.
+ * Called inside a transaction, fn simply runs in a savepoint of it (no
+ * grouping; the outer commit decides). */
+#define DB_GROUP_MAX 64
+typedef enum yy_err (*db_write_fn)(struct db *db, void *ctx, struct yy_error *e);
+enum yy_err db_group_write(struct db *db, db_write_fn fn, void *ctx, struct yy_error *e);
+/* db_group_write's counters since db_open: batches committed (or failed),
+ * writes in them (writes / batches is the mean batch size), and writes
+ * waiting for a leader now. */
+struct db_group_stats {
+    uint64_t batches;
+    uint64_t writes;
+    uint64_t queued;
+};
+void db_group_stats(struct db *db, struct db_group_stats *out);
+
 /* Returns NULL with *e filled on failure (bad SQL is a program error and is
  * logged). */
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct yy_error *e);

@@ -21,6 +21,10 @@
  *    primary; a standby that cannot be reached is left alone for
  *    PG_REPLICA_RETRY_MS, and each outage is logged once.
  *  - Every connection says application_name=youyue (a URL may override it).
+ *  - Group commit (db.h db_group_write, db.c) runs a batch of writes on the
+ *    leader's connection: BEGIN, a savepoint per write, one COMMIT.  The
+ *    audit chain's head row (audit_head) is then locked once per batch, not
+ *    once per write, so submissions no longer queue on it one by one.
  */
 #include "store/backend.h"
 
@@ -464,6 +468,16 @@ static void pg_rollback(struct db *base)
         snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT sp%d; RELEASE sp%d", pc->tx_depth,
                  pc->tx_depth);
     simple(pc, sql, NULL);
+}
+
+/* Another thread committed this thread's write (db_group_write): as after a
+ * commit of its own, this thread's next reads stay on the primary for a
+ * moment, so the request reads what it just wrote. */
+static void pg_note_commit(struct db *base)
+{
+    struct pg_conn *pc = thread_conn(PG(base));
+    if (pc)
+        pc->last_commit_ms = now_ms();
 }
 
 static bool pg_in_transaction(struct db *base)
@@ -951,5 +965,6 @@ static const struct db_ops pg_ops = {
     .open_replica = pg_open_replica,
     .has_replica = pg_has_replica,
     .prepare_primary = pg_prepare_primary,
+    .note_commit = pg_note_commit,
     .search_condition = pg_search_condition,
 };

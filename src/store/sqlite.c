@@ -10,6 +10,9 @@
  *  - Each other thread reads on its own read-only connection, opened on first
  *    use and closed by db_close.
  *  - Prepared statements are cached per connection, keyed by SQL text.
+ *  - Group commit (db.h db_group_write, db.c): the leader thread holds the
+ *    writer for a whole batch, each write in a savepoint, and one COMMIT
+ *    (one WAL fsync) makes the batch durable.
  */
 #include "store/backend.h"
 
