@@ -21,6 +21,12 @@
  * Public ratings: POST /api/v1/suggestions/{id}/ratings {"value"}, once per
  * rater: a resident's account ("user:ID"), or for callers without a login
  * their client address, kept only as a SHA-256 ("addr:HEX").
+ *
+ * Concerns follow the suggestion they became (docs/CONCERNS.md "Converted"):
+ * linking them on POST converts the open ones; the reply resolves them with
+ * the reply as their result, a return as a letter or a withdrawal gives them
+ * back to their claimers; in the same transaction, each with its timeline
+ * and audit entries.
  */
 #include <string.h>
 
@@ -28,6 +34,7 @@
 #include "api/jsonio.h"
 #include "api/suggestion_body.h"
 #include "core/timeutil.h"
+#include "store/concern.h"
 #include "store/store.h"
 #include "store/suggestion.h"
 
@@ -235,6 +242,11 @@ static json_t *suggestion_json(struct request *req, const struct suggestion *s,
     if (s->assign_due_at)
         calendar_is_working_day(calendar_of(req), day_of(s->assign_due_at), &known);
     json_object_set_new(o, "assign_due_provisional", json_boolean(!known));
+    /* 书面说明: public with the rest of the handling once published */
+    json_object_set_new(o, "explanation",
+                        s->explanation ? json_pack("{s:s, s:o}", "text", s->explanation, "at",
+                                                   time_or_null(s->explained_at))
+                                       : json_null());
     json_object_set_new(o, "actions", actions);
     return o;
 }
@@ -275,6 +287,101 @@ static enum yy_err reply_suggestion(struct request *req, struct response *res, i
 
 /* ---- POST /api/v1/suggestions ------------------------------------------------------- */
 
+/* A concern the drafting deputy links (concern_ids), locked, and what
+ * linking does to it. */
+struct link {
+    struct concern c;
+    bool claimer; /* the deputy claimed it (concern_claims) */
+    bool convert; /* it becomes converted (turned into this suggestion) */
+};
+
+static enum yy_err invalid_concern(struct request *req)
+{
+    return yy_fail(&req->err, YY_BAD_INPUT, "invalid_concern",
+                   "只能关联您认领的,或您所在联络站尚在办理中的群众意见(已合并、不予受理或已转为其他建议的不能关联)",
+                   "concern_ids");
+}
+
+/* Checks the concerns a deputy links, locking each (inside the transaction):
+ * those they claimed, unless merged, declined or converted into another
+ * suggestion; and open ones at a station of theirs.  Whether linking converts
+ * one is the concern table's convert (a claimer's, or a station deputy's of
+ * a concern nobody claimed); a station deputy links a concern another
+ * deputy claimed by joining its claimers first, as claim allows. */
+static enum yy_err check_links(struct request *req, int64_t deputy,
+                               const struct suggestion_draft *d, struct link *out)
+{
+    struct db *db = api_app(req)->db;
+    for (size_t i = 0; i < d->n_concerns; i++) {
+        struct link *l = &out[i];
+        enum yy_err rc = store_concern_get_for_update(db, req->arena, d->concern_ids[i], &l->c,
+                                                      &req->err);
+        if (rc == YY_NOT_FOUND)
+            return invalid_concern(req);
+        if (rc != YY_OK)
+            return rc;
+        if (l->c.status == CN_MERGED || l->c.status == CN_DECLINED ||
+            l->c.status == CN_CONVERTED)
+            return invalid_concern(req);
+        struct concern_claim *claims;
+        size_t n_claims;
+        STORE(store_concern_claims(db, req->arena, l->c.id, &claims, &n_claims, &req->err));
+        for (size_t k = 0; k < n_claims; k++)
+            if (claims[k].deputy_id == deputy)
+                l->claimer = true;
+        bool here = false;
+        if (l->c.station_id)
+            STORE(store_deputy_at_station(db, deputy, l->c.station_id, &here, &req->err));
+        if (!l->claimer && !(here && cn_state_open(l->c.status)))
+            return invalid_concern(req);
+        unsigned actors = (l->claimer ? CN_ACTOR_CLAIMER : 0) | (here ? CN_ACTOR_DEPUTY : 0);
+        struct cn_decision dc;
+        cn_decide(l->c.status, CA_CONVERT, actors, NULL, &dc);
+        if (dc.result != YY_OK && !l->claimer && l->c.status == CN_CLAIMED) {
+            cn_decide(CN_CLAIMED, CA_CLAIM, actors, NULL, &dc);
+            if (dc.result == YY_OK)
+                cn_decide(CN_CLAIMED, CA_CONVERT, CN_ACTOR_CLAIMER, NULL, &dc);
+        }
+        l->convert = dc.result == YY_OK;
+    }
+    return YY_OK;
+}
+
+/* Converts the linked concerns that linking converts (see check_links). */
+static enum yy_err apply_links(struct request *req, int64_t deputy, int64_t suggestion_id,
+                               struct link *links, size_t n)
+{
+    struct db *db = api_app(req)->db;
+    struct deputy dd;
+    if (n)
+        STORE(store_deputy_get(db, req->arena, deputy, &dd, &req->err));
+    for (size_t i = 0; i < n; i++) {
+        struct concern *c = &links[i].c;
+        if (!links[i].convert)
+            continue;
+        enum cn_state from = c->status;
+        int64_t now = time_now();
+        if (!links[i].claimer)
+            STORE(store_concern_claim_add_tx(db, c->id, deputy, &req->err));
+        if (!c->claimed_by)
+            c->claimed_by = deputy;
+        c->status = CN_CONVERTED;
+        c->suggestion_id = suggestion_id;
+        c->updated_at = now;
+        if (!c->responded_at)
+            c->responded_at = now;
+        STORE(store_concern_update_tx(db, c, &req->err));
+        STORE(store_concern_event_tx(db, c->id, cn_action_name(CA_CONVERT), "deputy",
+                                     arena_printf(req->arena, "%s代表将其纳入代表建议", dd.name),
+                                     "", &req->err));
+        STORE(api_audit(req, "deputy", "concern.convert", "concern", c->id,
+                        json_pack("{s:s, s:s, s:I, s:I}", "from", cn_state_name(from), "to",
+                                  cn_state_name(c->status), "suggestion_id",
+                                  (json_int_t)suggestion_id, "deputy_id", (json_int_t)deputy)));
+    }
+    return YY_OK;
+}
+
 static enum yy_err post_suggestion(struct request *req, struct response *res)
 {
     STORE(api_require_role(req, ROLE_DEPUTY));
@@ -291,13 +398,18 @@ static enum yy_err post_suggestion(struct request *req, struct response *res)
         return rc;
     struct db *db = api_app(req)->db;
     int64_t id = 0;
+    struct link *links = arena_calloc(req->arena, d.n_concerns + 1, sizeof(*links));
     STORE(store_begin(db, &req->err));
     bool found = false;
     rc = store_category_exists(db, d.category, &found, &req->err);
     if (rc == YY_OK && !found)
         rc = yy_fail(&req->err, YY_BAD_INPUT, "unknown_category", "建议类别不存在", "category");
     if (rc == YY_OK)
+        rc = check_links(req, d.author_id, &d, links);
+    if (rc == YY_OK)
         rc = store_suggestion_create_tx(db, &d, &id, &req->err);
+    if (rc == YY_OK)
+        rc = apply_links(req, d.author_id, id, links, d.n_concerns);
     if (rc == YY_OK) {
         json_t *cosigners = json_array(), *concerns = json_array();
         for (size_t i = 0; i < d.n_cosigners; i++)
@@ -382,6 +494,64 @@ static enum yy_err resolve_input(struct request *req, struct sg_input *in)
     return YY_OK;
 }
 
+/* The concerns that became s follow it (docs/CONCERNS.md "Converted"): its
+ * reply resolves them with the reply as their result; returned as a letter
+ * or withdrawn, they go back to their claimers.  The concern table decides
+ * (the system's actor); inside the action's transaction. */
+static enum yy_err follow_concerns(struct request *req, const struct suggestion *s,
+                                   const struct sg_outcome *o)
+{
+    enum cn_action action;
+    if (o->from == o->to)
+        return YY_OK;
+    if (o->to == SG_REPLIED)
+        action = CA_RESOLVE;
+    else if (o->to == SG_RETURNED_AS_LETTER || o->to == SG_WITHDRAWN)
+        action = CA_REOPEN;
+    else
+        return YY_OK;
+    struct db *db = api_app(req)->db;
+    struct arena *a = req->arena;
+    int64_t *ids;
+    size_t n;
+    STORE(store_suggestion_converted_concerns(db, a, s->id, &ids, &n, &req->err));
+    const char *summary = action == CA_RESOLVE ? sg_reply_summary(a, s) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        struct concern c;
+        STORE(store_concern_get_for_update(db, a, ids[i], &c, &req->err));
+        struct cn_decision d;
+        cn_decide(c.status, action, CN_ACTOR_SYSTEM, NULL, &d);
+        if (d.result != YY_OK)
+            continue;
+        int64_t now = time_now();
+        enum cn_state from = c.status;
+        const char *note, *staff_note = "";
+        if (action == CA_RESOLVE) {
+            c.result = summary;
+            c.resolved_at = now;
+            note = arena_printf(a, "已解决:%s", summary);
+        } else if (o->to == SG_WITHDRAWN) {
+            note = "转成的代表建议已由代表撤回,意见回到认领代表处继续跟进";
+            staff_note = s->reason ? arena_printf(a, "撤回理由:%s", s->reason) : "";
+        } else {
+            note = "转成的代表建议经审查作为来信处理,意见回到认领代表处继续跟进";
+            staff_note = s->reason ? arena_printf(a, "作为来信处理的理由:%s", s->reason) : "";
+        }
+        if (d.to != CN_SAME)
+            c.status = (enum cn_state)d.to;
+        c.updated_at = now;
+        STORE(store_concern_update_tx(db, &c, &req->err));
+        STORE(store_concern_event_tx(db, c.id, cn_action_name(action), "system", note, staff_note,
+                                     &req->err));
+        STORE(api_audit(req, "system", arena_printf(a, "concern.%s", cn_action_name(action)),
+                        "concern", c.id,
+                        json_pack("{s:s, s:s, s:I, s:s}", "from", cn_state_name(from), "to",
+                                  cn_state_name(c.status), "suggestion_id", (json_int_t)s->id,
+                                  "because", sg_state_name(o->to))));
+    }
+    return YY_OK;
+}
+
 /* Everything inside the action's transaction. */
 static enum yy_err act(struct request *req, int64_t id, struct sg_input *in)
 {
@@ -407,6 +577,7 @@ static enum yy_err act(struct request *req, int64_t id, struct sg_input *in)
                    &req->err));
     const char *action = sg_action_name(in->action);
     STORE(store_suggestion_save_tx(db, &s, &out, action, &req->err));
+    STORE(follow_concerns(req, &s, &out));
     return api_audit(req, out.actor_role, arena_printf(req->arena, "suggestion.%s", action),
                      "suggestion", id,
                      json_pack("{s:s, s:s, s:s}", "from", sg_state_name(out.from), "to",

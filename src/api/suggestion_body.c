@@ -133,6 +133,7 @@ static const char *const *action_fields(enum sg_action a)
     case SA_LOG_CONTACT:
         return contact;
     case SA_CO_OPINION:
+    case SA_EXPLAIN:
         return text;
     case SA_REQUEST_EXTENSION:
         return extension;
@@ -168,7 +169,7 @@ enum yy_err suggestion_action_read(struct request *req, json_t *body, struct sg_
         return bad(req, "unknown_action",
                    "action 须为 submit withdraw accept return_as_letter assign request_return "
                    "decide_return log_contact co_opinion request_extension decide_extension "
-                   "reply evaluate follow_up mark_key supervise publish close 之一",
+                   "reply evaluate follow_up mark_key supervise publish close explain 之一",
                    "action");
     rc = json_only_fields(body, action_fields(in->action), &req->err);
     if (rc != YY_OK)
@@ -210,6 +211,7 @@ enum yy_err suggestion_action_read(struct request *req, json_t *body, struct sg_
             rc = json_get_text(req, body, "note", false, SG_TEXT_MAX, true, &in->note, NULL);
         break;
     case SA_CO_OPINION:
+    case SA_EXPLAIN:
         rc = json_get_text(req, body, "text", true, SG_TEXT_MAX, true, &in->text, NULL);
         break;
     case SA_REQUEST_EXTENSION:

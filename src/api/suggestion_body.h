@@ -1,5 +1,5 @@
 /* suggestion_body.h - reading the bodies of the suggestion calls
- * (CONTRACT.md "Bodies of the main calls"): a new draft, and the 18 actions
+ * (CONTRACT.md "Bodies of the main calls"): a new draft, and the 19 actions
  * of POST /api/v1/suggestions/{id}/actions.  Shape only: types, required
  * fields, enumerations, lengths and counts.  What depends on the data or the
  * configuration (a unit that exists, a reply class of the configured set, a

@@ -52,8 +52,12 @@ const struct cn_transition cn_table[] = {
     {CN_CLAIMED, CA_RESOLVE, CLAIMER | STAFF, 0, CN_RESOLVED},
     {CN_CLAIMED, CA_DECLINE, CLAIMER | STAFF, 0, CN_DECLINED},
 
-    /* turned into a deputy suggestion: resolved when the answer is in */
-    {CN_CONVERTED, CA_RESOLVE, CLAIMER | STAFF, 0, CN_RESOLVED},
+    /* turned into a deputy suggestion: resolved when the answer is in (by
+     * the system, in the reply's transaction, with the reply as the result);
+     * the suggestion returned as a letter or withdrawn, the claimers follow
+     * it again (reopen, the system's only) */
+    {CN_CONVERTED, CA_RESOLVE, CLAIMER | STAFF | CN_ACTOR_SYSTEM, 0, CN_RESOLVED},
+    {CN_CONVERTED, CA_REOPEN, CN_ACTOR_SYSTEM, 0, CN_CLAIMED},
 
     /* resolved on the spot; when a unit committed to a fix with a short
      * deadline, the unit (or staff) records the fix */
@@ -78,7 +82,8 @@ static const char *const state_labels[CN_STATE_COUNT] = {
 };
 
 static const char *const action_names[CA_ACTION_COUNT] = {
-    "accept", "decline", "resolve_on_site", "refer", "claim", "convert", "merge", "resolve", "rate",
+    "accept", "decline", "resolve_on_site", "refer", "claim",
+    "convert", "merge",   "resolve",         "rate",  "reopen",
 };
 
 const char *cn_state_name(enum cn_state s)

@@ -7,7 +7,9 @@
  *   new ──accept──▶ accepted ──resolve──▶ resolved ──rate
  *    │ ├─refer──▶ referred (accept, refer again, resolve ...)
  *    │ ├─claim──▶ claimed (more deputies claim; convert; resolve)
- *    │ ├─convert──▶ converted (a draft suggestion; resolve when answered)
+ *    │ ├─convert──▶ converted (a draft suggestion; resolved by the system
+ *    │ │             when it is answered, back to claimed when it is returned
+ *    │ │             as a letter or withdrawn)
  *    │ ├─resolve_on_site──▶ resolved_on_site (──resolve by the unit when it
  *    │ │                     committed to a fix with a deadline) ──rate
  *    │ ├─decline──▶ declined (reason + where to go instead) ──rate
@@ -52,8 +54,13 @@ enum cn_action {
     CA_MERGE,
     CA_RESOLVE,
     CA_RATE,
+    CA_REOPEN, /* the system's only: the suggestion it became was returned as a
+                * letter or withdrawn, so its claimers follow it again */
 };
-#define CA_ACTION_COUNT 9
+#define CA_ACTION_COUNT 10
+/* The actions of POST /api/v1/concerns/{id}/actions (CONTRACT.md): those
+ * before CA_REOPEN.  The system's own come after. */
+#define CA_CALLER_ACTION_COUNT 9
 
 /* Who the caller is to one concern: bits worked out from roles and scopes. */
 enum cn_actor {
@@ -69,6 +76,8 @@ enum cn_actor {
                                   * concern merged into it) */
     CN_ACTOR_OBSERVER = 1 << 7,  /* sees it, acts on nothing: a leader, the resident
                                   * logged in who raised it */
+    CN_ACTOR_SYSTEM = 1 << 8,    /* the platform itself, when the suggestion a concern
+                                  * became moves (docs/CONCERNS.md "Converted") */
 };
 #define CN_ACTOR_STAFF (CN_ACTOR_ADMIN | CN_ACTOR_STREET | CN_ACTOR_COMMUNITY)
 

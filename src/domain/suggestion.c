@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "domain/supervision.h"
 
 #define UNIT (ACTOR_LEAD_UNIT | ACTOR_CO_UNIT)
 #define SIGNER (ACTOR_AUTHOR | ACTOR_COSIGNER)
@@ -71,6 +72,10 @@ const struct sg_transition sg_table[] = {
     {SG_FOLLOWING_UP, SA_FOLLOW_UP, ACTOR_LEAD_UNIT, SG_SAME},
     {SG_FOLLOWING_UP, SA_SUPERVISE, SUPERVISOR, SG_SAME},
     {SG_FOLLOWING_UP, SA_PUBLISH, ACTOR_ADMIN, SG_SAME},
+    /* at the end of a term, an unresolved promise gets a written explanation
+     * (书面说明) from the lead unit, or the office records the unit's letter;
+     * then it may close without the follow-up being done */
+    {SG_FOLLOWING_UP, SA_EXPLAIN, ACTOR_LEAD_UNIT | ACTOR_ADMIN, SG_SAME},
     {SG_FOLLOWING_UP, SA_CLOSE, ACTOR_ADMIN, SG_CLOSED},
 
     {SG_CLOSED, SA_PUBLISH, ACTOR_ADMIN, SG_SAME},
@@ -92,7 +97,7 @@ static const char *const action_names[SA_ACTION_COUNT] = {
     "assign",         "request_return", "decide_return",   "log_contact",
     "co_opinion",     "request_extension", "decide_extension", "reply",
     "evaluate",       "follow_up",      "mark_key",        "supervise",
-    "publish",        "close",
+    "publish",        "close",          "explain",
 };
 
 const char *sg_state_name(enum sg_state s)
@@ -310,6 +315,44 @@ void sg_rules_default(struct sg_rules *r)
     r->rehandling_months = 1;
     r->max_rehandlings = 1;
     r->reply_needs_contact = true;
+    r->has_term_end = false;
+    r->term_end_day = 0;
+    r->due_soon_working_days = SV_DUE_SOON_DEFAULT;
+}
+
+bool sg_term_end_parse(const char *v, bool *has, int64_t *day)
+{
+    if (!v)
+        return false;
+    if (!*v) {
+        *has = false;
+        *day = 0;
+        return true;
+    }
+    char y4[5] = {0}, m2[3] = {0}, d2[3] = {0};
+    int y, m, d;
+    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
+        return false;
+    memcpy(y4, v, 4);
+    memcpy(m2, v + 5, 2);
+    memcpy(d2, v + 8, 2);
+    if (!parse_small_int(y4, 2000, 9999, &y) || !parse_small_int(m2, 1, 12, &m) ||
+        !parse_small_int(d2, 1, 31, &d))
+        return false;
+    int64_t z = time_days_from_civil(y, (unsigned)m, (unsigned)d);
+    int64_t yy;
+    unsigned mm, dd;
+    time_civil_from_days(z, &yy, &mm, &dd);
+    if (yy != y || (int)mm != m || (int)dd != d)
+        return false; /* 2026-02-30 */
+    *has = true;
+    *day = z;
+    return true;
+}
+
+int64_t sg_rules_term_end_at(const struct sg_rules *r)
+{
+    return r->has_term_end ? sg_end_of_day(r->term_end_day) : 0;
 }
 
 static const struct {
@@ -347,6 +390,19 @@ enum yy_err sg_rules_set(struct sg_rules *r, const char *key, const char *value,
                            reply ? &r->n_classes : &r->n_follow_classes))
             return yy_fail(e, YY_BAD_INPUT, "invalid_setting",
                            "类别须为以逗号分隔的字母或数字代号", key);
+        return YY_OK;
+    }
+    if (!strcmp(key, "term_ends_on")) {
+        if (!sg_term_end_parse(value, &r->has_term_end, &r->term_end_day))
+            return yy_fail(e, YY_BAD_INPUT, "invalid_setting",
+                           "届末日期须为 YYYY-MM-DD,或留空表示未设置", key);
+        return YY_OK;
+    }
+    if (!strcmp(key, "due_soon_working_days")) {
+        /* as the supervision sweep reads it (store/remind.c): what does not
+         * parse means the default, sv_assess caps the rest */
+        int v;
+        r->due_soon_working_days = parse_small_int(value, 0, 9999, &v) ? v : SV_DUE_SOON_DEFAULT;
         return YY_OK;
     }
     if (!strcmp(key, "reply_needs_contact")) {
@@ -548,12 +604,53 @@ static bool needs_follow_up(const struct sg_rules *r, const struct suggestion *s
     return false;
 }
 
-static bool follow_up_done(const struct suggestion *s)
+bool sg_follow_up_done(const struct suggestion *s)
 {
     for (size_t i = 0; i < s->n_follow_ups; i++)
         if (s->follow_ups[i].done)
             return true;
     return false;
+}
+
+#define follow_up_done sg_follow_up_done
+
+/* The working days before the term's end in which `explain` is open: the
+ * sweep's due-soon window, capped as sv_assess caps it. */
+static int term_window(const struct sg_rules *r)
+{
+    int n = r->due_soon_working_days;
+    return n < 1 ? SV_DUE_SOON_DEFAULT : n > SV_DUE_SOON_MAX ? SV_DUE_SOON_MAX : n;
+}
+
+const char *sg_class_label_zh(const char *cls)
+{
+    static const char *const labels[][2] = {
+        {"A", "已解决或基本解决"},
+        {"B", "正在解决或列入计划逐步解决"},
+        {"C", "因条件限制暂时不能解决"},
+        {"D", "留作参考"},
+    };
+    for (size_t i = 0; cls && i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (!strcmp(cls, labels[i][0]))
+            return labels[i][1];
+    return "";
+}
+
+const char *sg_reply_summary(struct arena *a, const struct suggestion *s)
+{
+    const char *t = arena_printf(a, "转成的代表建议《%s》已获答复。", s->title ? s->title : "");
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_assignments; i++) {
+        const struct sg_assignment *g = &s->assignments[i];
+        if (!g->active || !g->lead || g->status != ASG_REPLIED)
+            continue;
+        const char *label = sg_class_label_zh(g->reply_class);
+        t = arena_printf(a, "%s%s%s答复为 %s 类%s%s%s:%s", t, k++ ? ";" : "",
+                         g->unit_name ? g->unit_name : "", g->reply_class ? g->reply_class : "",
+                         *label ? "(" : "", label, *label ? ")" : "",
+                         g->reply_text ? g->reply_text : "");
+    }
+    return t;
 }
 
 /* The index of the one open request (return or extension) the office decides:
@@ -1041,10 +1138,35 @@ enum yy_err sg_apply(const struct sg_rules *r, const struct calendar *cal, struc
         if (s->status == SG_EVALUATED && needs_follow_up(r, s))
             return refuse_with(a, &d, act, "follow_up_required",
                                "答复承诺的事项须跟踪落实(follow_up)后才能办结", e);
-        if (s->status == SG_FOLLOWING_UP && !follow_up_done(s))
-            return refuse_with(a, &d, act, "follow_up_open", "跟踪落实尚未完成(done:true)", e);
+        if (s->status == SG_FOLLOWING_UP && !follow_up_done(s) && !s->explanation)
+            return refuse_with(a, &d, act, "follow_up_open",
+                               "跟踪落实尚未完成(done:true),也没有届末书面说明(explain)", e);
         s->closed_at = now;
         break;
+    case SA_EXPLAIN: {
+        if (follow_up_done(s))
+            return refuse_with(a, &d, act, "follow_up_done", "跟踪落实已完成,无需书面说明", e);
+        if (s->explanation)
+            return refuse_with(a, &d, act, "already_explained", "已作出届末书面说明", e);
+        if (!r->has_term_end)
+            return refuse_with(a, &d, act, "term_end_not_set",
+                               "代表工委尚未设置本届任期结束日期(term_ends_on)", e);
+        struct sv_assessment as;
+        sv_assess(cal, sg_rules_term_end_at(r), now, r->due_soon_working_days, &as);
+        if (as.state == SV_OPEN)
+            return refuse_with(a, &d, act, "term_not_ending",
+                               arena_printf(a, "本届任期于 %s 结束;届末前 %d 个工作日内才能作书面说明",
+                                            date_text(a, day_start(r->term_end_day)),
+                                            term_window(r)),
+                               e);
+        i = acting_assignment(s, c, WANT_LEAD);
+        s->explanation = in->text;
+        s->explained_at = now;
+        out->note = arena_printf(a, "届末书面说明:%s", in->text);
+        tell(out, "deputy", s->author_id, "notice",
+             arena_printf(a, "您的建议《%s》答复承诺的事项届末尚未落实,承办单位已作书面说明", s->title));
+        break;
+    }
     }
     out->acting = i;
     if (to != SG_SAME)

@@ -61,8 +61,9 @@ enum sg_action {
     SA_SUPERVISE,
     SA_PUBLISH,
     SA_CLOSE,
+    SA_EXPLAIN, /* 书面说明: at the term's end, why a promise is not done yet */
 };
-#define SA_ACTION_COUNT 18
+#define SA_ACTION_COUNT 19
 
 /* Who the caller is to this suggestion: a set of bits, worked out by the
  * caller from roles and scopes (a deputy who wrote it, a unit it is
@@ -236,6 +237,8 @@ struct suggestion {
     size_t n_events;
     int64_t *concern_ids;
     size_t n_concern_ids;
+    const char *explanation; /* the written explanation (书面说明) at the term's end */
+    int64_t explained_at;
     int64_t ratings[SG_RATING_COUNT]; /* public ratings (网上评) by value */
 };
 
@@ -259,6 +262,10 @@ struct sg_rules {
     int rehandling_months;           /* 1: the answer again after 不满意 */
     int max_rehandlings;             /* 1: how often 不满意 sends it back */
     bool reply_needs_contact;        /* 1: a reply needs a logged contact */
+    bool has_term_end;               /* term_ends_on: "" (none) or YYYY-MM-DD */
+    int64_t term_end_day;            /* the last day of the term (workdays.h day) */
+    int due_soon_working_days;       /* 10: the window before the term's end in
+                                      * which `explain` opens (as the sweep's) */
 };
 
 void sg_rules_default(struct sg_rules *r);
@@ -269,6 +276,21 @@ enum yy_err sg_rules_set(struct sg_rules *r, const char *key, const char *value,
                          struct yy_error *e);
 bool sg_rules_class_valid(const struct sg_rules *r, const char *cls);
 bool sg_rules_class_needs_follow_up(const struct sg_rules *r, const char *cls);
+/* Reads settings.term_ends_on: "" is no term end (*has false), else a valid
+ * YYYY-MM-DD date (its day number in *day).  False when it is neither. */
+bool sg_term_end_parse(const char *v, bool *has, int64_t *day);
+/* The end of the term (23:59:59 +08:00 of term_ends_on), 0 when none is set. */
+int64_t sg_rules_term_end_at(const struct sg_rules *r);
+
+/* The Chinese label of a reply class: A 已解决或基本解决, B 正在解决或列入计划逐步
+ *解决, C 因条件限制暂时不能解决, D 留作参考; "" for other configured classes. */
+const char *sg_class_label_zh(const char *cls);
+/* What the replies of s say, for a resident following a concern that became
+ * s (arena a): the title, each active lead unit's class with its label, and
+ * its reply text.  No personal data: no names or phones of deputies. */
+const char *sg_reply_summary(struct arena *a, const struct suggestion *s);
+/* Whether what a B or C reply promised is done (a follow_up with done). */
+bool sg_follow_up_done(const struct suggestion *s);
 
 /* ---- deadlines --------------------------------------------------------------
  * Every due time is the end of the due day in China time (23:59:59 +08:00),

@@ -88,11 +88,12 @@ static const struct sv_words words[] = {
     [SV_ASSIGN] = {"建议", "交办", NULL},
     [SV_REHANDLING] = {"建议", "重新办理答复", "主办单位"},
     [SV_ONSITE] = {"群众意见", "现场承诺事项", "承办单位"},
+    [SV_TERM_END] = {"建议", "答复承诺事项的落实或届末书面说明", "主办单位"},
 };
 
 static const char *const item_names[] = {
     [SV_REPLY] = "reply",           [SV_CO_OPINION] = "co_opinion", [SV_ASSIGN] = "assign",
-    [SV_REHANDLING] = "rehandling", [SV_ONSITE] = "onsite",
+    [SV_REHANDLING] = "rehandling", [SV_ONSITE] = "onsite",         [SV_TERM_END] = "term_end",
 };
 
 const char *sv_item_name(enum sv_item item)

@@ -44,6 +44,8 @@ enum sv_item {
     SV_ASSIGN,     /* the office's assignment (交办) of an accepted suggestion */
     SV_REHANDLING, /* the lead unit's new reply after 不满意 (重新办理) */
     SV_ONSITE,     /* a unit's on-site commitment on a concern (现场承诺) */
+    SV_TERM_END,   /* a B/C promise still open as the term ends: done, or a
+                    * written explanation (届末书面说明), by settings.term_ends_on */
 };
 
 struct sv_assessment {
@@ -84,7 +86,7 @@ int64_t sv_horizon_day(const struct calendar *c, int64_t today, int due_soon_day
 void sv_message(char out[SV_MESSAGE_MAX], enum sv_item item, const struct sv_assessment *a,
                 const char *title, const char *unit_name);
 
-/* "reply", "co_opinion", "assign", "rehandling", "onsite". */
+/* "reply", "co_opinion", "assign", "rehandling", "onsite", "term_end". */
 const char *sv_item_name(enum sv_item item);
 /* The reminder kind of a state: "overdue" or "due_soon" (NULL for SV_OPEN). */
 const char *sv_state_kind(enum sv_state s);

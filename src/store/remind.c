@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/timeutil.h"
+#include "domain/suggestion.h"
 #include "domain/supervision.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -165,6 +167,63 @@ static enum yy_err collect_concerns(struct db *db, struct arena *a, int64_t hori
         it->title = arena_strdup(a, db_col_text(st, 2));
         it->unit_id = db_col_int(st, 3);
         it->unit_name = arena_strdup(a, db_col_text(st, 4));
+    }
+    db_done(st);
+    return rc;
+}
+
+/* The end of the term (settings.term_ends_on, 23:59:59 of that day), 0 when
+ * none is set or the row does not parse (logged; the other items are still
+ * swept). */
+static enum yy_err term_end_at(struct db *db, int64_t *out, struct yy_error *e)
+{
+    *out = 0;
+    struct db_stmt *st;
+    PREP(st, db, "SELECT value FROM settings WHERE key = 'term_ends_on'", e);
+    bool row;
+    enum yy_err rc = db_step(st, &row, e);
+    if (rc == YY_OK && row) {
+        bool has = false;
+        int64_t day = 0;
+        if (!sg_term_end_parse(db_col_text(st, 0), &has, &day))
+            log_msg("error", "settings: term_ends_on has a value that does not parse");
+        else if (has)
+            *out = day_start(day + 1) - 1;
+    }
+    db_done(st);
+    return rc;
+}
+
+/* Following-up suggestions whose promise is neither done nor explained (书面
+ * 说明) as the term ends: one item per active lead unit, due at the term's
+ * end.  Only looked at when the term ends by horizon_at. */
+static enum yy_err collect_term_end(struct db *db, struct arena *a, int64_t term_end,
+                                    int64_t horizon_at, struct items *l, struct yy_error *e)
+{
+    if (!term_end || term_end > horizon_at)
+        return YY_OK;
+    struct db_stmt *st;
+    PREP(st, db,
+         "SELECT s.id, a.unit_id, u.name, s.title, s.is_key, s.key_leader_id"
+         " FROM suggestions s JOIN assignments a ON a.suggestion_id = s.id"
+         " JOIN units u ON u.id = a.unit_id"
+         " WHERE s.status = 'following_up' AND s.explanation IS NULL"
+         "   AND a.active = 1 AND a.role = 'lead'"
+         "   AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.suggestion_id = s.id AND f.done = 1)"
+         " ORDER BY s.id, a.id",
+         e);
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        struct item *it = items_push(a, l);
+        it->what = SV_TERM_END;
+        it->entity = "suggestion";
+        it->entity_id = it->suggestion_id = db_col_int(st, 0);
+        it->unit_id = db_col_int(st, 1);
+        it->unit_name = arena_strdup(a, db_col_text(st, 2));
+        it->title = arena_strdup(a, db_col_text(st, 3));
+        it->leader_id = db_col_int(st, 4) ? db_col_int(st, 5) : 0;
+        it->due_at = term_end;
     }
     db_done(st);
     return rc;
@@ -333,12 +392,16 @@ static enum yy_err sweep_tx(struct db *db, struct arena *a, const struct calenda
         return rc;
     int64_t today = day_of(now);
     int64_t horizon_at = day_start(sv_horizon_day(cal, today, due_soon_days));
+    int64_t term_end = 0;
+    if ((rc = term_end_at(db, &term_end, e)) != YY_OK)
+        return rc;
     struct items l = {0};
     if ((rc = collect_assignments(db, a, sql_reply, SV_REPLY, horizon_at, &l, e)) != YY_OK ||
         (rc = collect_assignments(db, a, sql_co_opinion, SV_CO_OPINION, horizon_at, &l, e)) !=
             YY_OK ||
         (rc = collect_assign(db, a, horizon_at, &l, e)) != YY_OK ||
-        (rc = collect_concerns(db, a, horizon_at, &l, e)) != YY_OK)
+        (rc = collect_concerns(db, a, horizon_at, &l, e)) != YY_OK ||
+        (rc = collect_term_end(db, a, term_end, horizon_at, &l, e)) != YY_OK)
         return rc;
     for (size_t i = 0; i < l.n; i++)
         if ((rc = remind_item(db, cal, now, due_soon_days, &l.v[i], counts, e)) != YY_OK)

@@ -44,6 +44,9 @@ struct remind_counts {
  *   - accepted suggestions not yet assigned: suggestions.assign_due_at;
  *   - concerns with an on-site commitment (concerns.due_at) not resolved,
  *     declined or merged;
+ *   - following_up suggestions with neither a done follow-up nor a written
+ *     explanation (书面说明), once the term's end (settings.term_ends_on) is
+ *     near: one item per active lead unit, due at the end of that day;
  * judges each with sv_assess (settings.due_soon_working_days, default 10)
  * and writes the reminders due (entity 'assignment', 'suggestion' or
  * 'concern') to the unit concerned, to the leader of a key suggestion

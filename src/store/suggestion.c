@@ -191,7 +191,7 @@ enum yy_err store_category_exists(struct db *db, const char *name, bool *found,
     "s.id, s.title, s.body, s.category, s.author_id, d.name, s.status, s.is_key,"                 \
     " s.key_leader_id, s.key_committee, s.published, s.published_at, s.hard_case, s.year,"        \
     " s.reason, s.submitted_at, s.accepted_at, s.assign_due_at, s.assigned_at, s.replied_at,"     \
-    " s.closed_at, s.created_at, s.updated_at"                                                    \
+    " s.closed_at, s.created_at, s.updated_at, s.explanation, s.explained_at"                     \
     " FROM suggestions s JOIN deputies d ON d.id = s.author_id"
 
 static void suggestion_row(struct arena *a, struct db_stmt *st, struct suggestion *s)
@@ -221,6 +221,8 @@ static void suggestion_row(struct arena *a, struct db_stmt *st, struct suggestio
     s->closed_at = db_col_int(st, 20);
     s->created_at = db_col_int(st, 21);
     s->updated_at = db_col_int(st, 22);
+    s->explanation = sql_col_dup(a, st, 23);
+    s->explained_at = db_col_int(st, 24);
 }
 
 #define STRINGIFY_(x) #x
@@ -435,7 +437,8 @@ static enum yy_err save_row(struct db *db, const struct suggestion *s, struct yy
          "UPDATE suggestions SET status = $1, is_key = $2, key_leader_id = $3,"
          " key_committee = $4, published = $5, published_at = $6, hard_case = $7, reason = $8,"
          " submitted_at = $9, accepted_at = $10, assign_due_at = $11, assigned_at = $12,"
-         " replied_at = $13, closed_at = $14, updated_at = $15 WHERE id = $16",
+         " replied_at = $13, closed_at = $14, updated_at = $15, explanation = $16,"
+         " explained_at = $17 WHERE id = $18",
          e);
     db_bind_text(st, 1, sg_state_name(s->status));
     db_bind_int(st, 2, s->is_key);
@@ -452,7 +455,9 @@ static enum yy_err save_row(struct db *db, const struct suggestion *s, struct yy
     bind_opt_int(st, 13, s->replied_at);
     bind_opt_int(st, 14, s->closed_at);
     db_bind_int(st, 15, s->updated_at ? s->updated_at : time_now());
-    db_bind_int(st, 16, s->id);
+    db_bind_text(st, 16, s->explanation);
+    bind_opt_int(st, 17, s->explained_at);
+    db_bind_int(st, 18, s->id);
     return sql_run(st, e);
 }
 
@@ -636,5 +641,34 @@ enum yy_err store_public_rating_add_tx(struct db *db, int64_t id, const char *ra
     enum yy_err rc = sql_run(st, e);
     if (rc == YY_CONFLICT)
         return yy_fail(e, YY_CONFLICT, "already_rated", "您已评价过这件建议的办理结果", NULL);
+    if (rc != YY_OK)
+        return rc;
+    /* on the timeline too, as the public's: the value only, never who */
+    static const char *const labels[SG_RATING_COUNT] = {"", "满意", "基本满意", "不满意"};
+    return store_suggestion_event_tx(db, id, "rate", "resident",
+                                     (unsigned)value < SG_RATING_COUNT ? labels[value] : "", e);
+}
+
+/* ---- concerns that follow a suggestion ---------------------------------------------------- */
+
+enum yy_err store_suggestion_converted_concerns(struct db *db, struct arena *a, int64_t id,
+                                                int64_t **out, size_t *n, struct yy_error *e)
+{
+    PREP(st, db,
+         "SELECT c.id FROM concerns c JOIN suggestion_concerns sc ON sc.concern_id = c.id"
+         " WHERE sc.suggestion_id = $1 AND c.status = 'converted' AND c.suggestion_id = $1"
+         " ORDER BY c.id",
+         e);
+    db_bind_int(st, 1, id);
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        *out = grow(a, *out, *n, &cap, sizeof(**out));
+        (*out)[(*n)++] = db_col_int(st, 0);
+    }
+    db_done(st);
     return rc;
 }

@@ -96,9 +96,16 @@ enum yy_err store_suggestions_list(struct db *db, struct arena *a,
                                    size_t *n, struct yy_error *e);
 
 /* A public rating (网上评) of suggestion id by rater (a key the caller makes:
- * one per person).  YY_CONFLICT (already_rated) when rater rated it before.
- * Inside the caller's transaction. */
+ * one per person), with its timeline entry ("rate", in the role resident,
+ * the value's label as the note: never who).  YY_CONFLICT (already_rated)
+ * when rater rated it before.  Inside the caller's transaction. */
 enum yy_err store_public_rating_add_tx(struct db *db, int64_t id, const char *rater,
                                        enum sg_rating value, struct yy_error *e);
+
+/* The concerns that became suggestion id and wait for its answer: linked to
+ * it and in status converted with concerns.suggestion_id = id (ids in a,
+ * ascending). */
+enum yy_err store_suggestion_converted_concerns(struct db *db, struct arena *a, int64_t id,
+                                                int64_t **out, size_t *n, struct yy_error *e);
 
 #endif

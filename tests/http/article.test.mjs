@@ -205,14 +205,15 @@ test('(a) 电竞酒店 and 剧本杀: concerns → a co-signed suggestion → ma
   const closed = await sg('admin', id, { action: 'close' });
   assert.equal(closed.status, 'closed');
 
-  // the residents' concerns end with the result; each rates their own
+  // the residents' concerns became the suggestion when it was drafted and
+  // ended with its reply (A, 已解决或基本解决); each rates their own
   for (const c of [fire, food]) {
-    const r = await cn('deputy', c.id, { action: 'resolve', result: '已形成代表建议,区市场监管局牵头专项整治,问题已整改' });
-    assert.equal(r.status, 'resolved');
     const t = await track(c.tracking_code);
     assert.equal(t.status, 'resolved');
-    assert.match(t.result, /专项整治/);
+    assert.match(t.result, /区市场监督管理局答复为 A 类\(已解决或基本解决\)/);
+    assert.ok(t.result.includes(replyText));
     assert.deepEqual(t.actions, ['rate']);
+    assert.deepEqual(t.timeline.at(-1).actor_role, 'system');
   }
   assert.equal((await srv.post(`/api/v1/concerns/${fire.id}/actions`,
     { action: 'rate', tracking_code: fire.tracking_code, value: 'satisfied' }, s.resident)).status, 200);
@@ -221,9 +222,9 @@ test('(a) 电竞酒店 and 剧本杀: concerns → a co-signed suggestion → ma
 
   // the audit trail holds every step
   const audit = await srv.getAll(`/api/v1/audit?entity=suggestion&id=${id}`, s.admin);
-  // (the public rating is audited but is no step of the handling: not in the timeline)
-  assert.deepEqual(audit.map((e) => e.action.replace('suggestion.', '')),
-    [...actions(closed).slice(0, -1), 'rate', 'close']);
+  // (the public rating is on the timeline too, in the role resident)
+  assert.deepEqual(audit.map((e) => e.action.replace('suggestion.', '')), actions(closed));
+  assert.deepEqual(closed.timeline.filter((e) => e.action === 'rate').map((e) => e.actor_role), ['resident']);
   assert.ok(!JSON.stringify(audit).includes(RESIDENT_PHONES[0]));
 });
 
@@ -292,6 +293,10 @@ test('(c) a concern converted into a suggestion; a B reply followed up until don
   await sg('swj', id, { action: 'log_contact', stage: 'before', mode: 'visit', note: '与代表上门查看返水住户' });
   const rep = await sg('swj', id, { action: 'reply', class: 'B', text: '已列入今年下水管网改造计划,分两期实施' });
   assert.equal(rep.status, 'replied');
+  // the resident sees the reply as the result of their concern at once
+  const answered = await track(sewer.tracking_code);
+  assert.equal(answered.status, 'resolved');
+  assert.match(answered.result, /B 类\(正在解决或列入计划逐步解决\):已列入今年下水管网改造计划/);
   await sg('deputy', id, { action: 'evaluate', attitude: 'basically_satisfied', result: 'basically_satisfied' });
 
   // a B reply is followed up until done before it closes
@@ -311,8 +316,7 @@ test('(c) a concern converted into a suggestion; a B reply followed up until don
   assert.equal(r.status, 201, r.text);
   isError(await srv.post(`/api/v1/suggestions/${id}/ratings`, { value: 'satisfied' }, s.resident), 409, 'already_rated');
 
-  // the concern closes with the result; the resident rates it
-  await cn('deputy', sewer.id, { action: 'resolve', result: '管网改造两期完工,雨天不再返水' });
+  // the concern was resolved with the reply; the resident rates it
   const t = await track(sewer.tracking_code);
   assert.equal(t.status, 'resolved');
   assert.equal((await srv.post(`/api/v1/concerns/${sewer.id}/actions`,

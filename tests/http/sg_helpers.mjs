@@ -96,6 +96,7 @@ export function bodyFor(ctx, action) {
     case 'follow_up': return { action, note: '已完成招标', done: false };
     case 'mark_key': return { action, leader_id: leader, committee: '城建环保工委' };
     case 'supervise': return { action, note: '请加快办理进度' };
+    case 'explain': return { action, text: '受资金限制,已列入下一届实施计划' };
     default: return { action }; // submit accept publish close
   }
 }
@@ -104,7 +105,7 @@ export function bodyFor(ctx, action) {
 
 export const ACTIONS = ['submit', 'withdraw', 'accept', 'return_as_letter', 'assign', 'request_return',
   'decide_return', 'log_contact', 'co_opinion', 'request_extension', 'decide_extension', 'reply',
-  'evaluate', 'follow_up', 'mark_key', 'supervise', 'publish', 'close'];
+  'evaluate', 'follow_up', 'mark_key', 'supervise', 'publish', 'close', 'explain'];
 export const STATES = ['draft', 'submitted', 'accepted', 'returned_as_letter', 'assigned', 'in_handling',
   'replied', 'evaluated', 'rehandling', 'following_up', 'closed', 'withdrawn'];
 
@@ -154,6 +155,7 @@ export const TABLE = [
   ['following_up', 'follow_up', ['lead'], null],
   ['following_up', 'supervise', SUP, null],
   ['following_up', 'publish', ['admin'], null],
+  ['following_up', 'explain', ['lead', 'admin'], null],
   ['following_up', 'close', ['admin'], 'closed'],
   ['closed', 'publish', ['admin'], null],
 ];

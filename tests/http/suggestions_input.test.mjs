@@ -37,7 +37,7 @@ test('POST /api/v1/suggestions: each field validated, naming it', async () => {
     [{ ...ok, co_signer_ids: [999999] }, 'unknown_deputy', 'co_signer_ids'],
     [{ ...ok, co_signer_ids: [ctx.ids.D1] }, 'unknown_deputy', 'co_signer_ids'],
     [{ ...ok, co_signer_ids: Array.from({ length: 51 }, (_, i) => i + 1) }, 'invalid_type', 'co_signer_ids'],
-    [{ ...ok, concern_ids: [999999] }, 'unknown_concern', 'concern_ids'],
+    [{ ...ok, concern_ids: [999999] }, 'invalid_concern', 'concern_ids'],
     [{ ...ok, concern_ids: {} }, 'invalid_type', 'concern_ids'],
     [{ ...ok, author_id: 3 }, 'unknown_field', 'author_id'],
     [{ ...ok, status: 'closed' }, 'unknown_field', 'status'],
@@ -110,6 +110,10 @@ test('every action body: unknown action, unknown fields, missing and malformed f
     [{ action: 'mark_key', leader_id: ctx.ids.leader, committee: long(101) }, undefined, 'committee'],
     [{ action: 'supervise' }, 'missing_field', 'note'],
     [{ action: 'supervise', note: '   ' }, 'missing_field', 'note'],
+    [{ action: 'explain' }, 'missing_field', 'text'],
+    [{ action: 'explain', text: ' ' }, 'missing_field', 'text'],
+    [{ action: 'explain', text: long(5001) }, undefined, 'text'],
+    [{ action: 'explain', text: '说明', note: 'x' }, 'unknown_field', 'note'],
   ];
   const seen = new Set();
   const beforeState = (await c.get('admin', s.id)).body;

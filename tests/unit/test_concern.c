@@ -13,11 +13,11 @@
 
 #define ALL_ACTORS                                                                                 \
     (CN_ACTOR_ADMIN | CN_ACTOR_STREET | CN_ACTOR_COMMUNITY | CN_ACTOR_DEPUTY | CN_ACTOR_CLAIMER |  \
-     CN_ACTOR_UNIT | CN_ACTOR_RESIDENT | CN_ACTOR_OBSERVER)
+     CN_ACTOR_UNIT | CN_ACTOR_RESIDENT | CN_ACTOR_OBSERVER | CN_ACTOR_SYSTEM)
 
 static const unsigned single_actors[] = {CN_ACTOR_ADMIN,    CN_ACTOR_STREET,  CN_ACTOR_COMMUNITY,
                                          CN_ACTOR_DEPUTY,   CN_ACTOR_CLAIMER, CN_ACTOR_UNIT,
-                                         CN_ACTOR_RESIDENT, CN_ACTOR_OBSERVER};
+                                         CN_ACTOR_RESIDENT, CN_ACTOR_OBSERVER, CN_ACTOR_SYSTEM};
 #define N_SINGLE (sizeof(single_actors) / sizeof(single_actors[0]))
 
 static struct cn_decision decide(enum cn_state s, enum cn_action a, unsigned actors,
@@ -39,6 +39,7 @@ static int expected(enum cn_state s, enum cn_action a, unsigned actor)
 {
     bool staff = actor & CN_ACTOR_STAFF;
     bool deputy = actor == CN_ACTOR_DEPUTY, claimer = actor == CN_ACTOR_CLAIMER;
+    bool system = actor == CN_ACTOR_SYSTEM;
     switch (s) {
     case CN_NEW:
     case CN_ACCEPTED:
@@ -66,6 +67,7 @@ static int expected(enum cn_state s, enum cn_action a, unsigned actor)
                 return CONFLICT;
             return staff ? CN_RESOLVED : FORBID;
         case CA_RATE:
+        case CA_REOPEN:
             return CONFLICT;
         }
         break;
@@ -83,7 +85,14 @@ static int expected(enum cn_state s, enum cn_action a, unsigned actor)
             return CONFLICT;
         }
     case CN_CONVERTED:
-        return a == CA_RESOLVE ? (claimer || staff ? CN_RESOLVED : FORBID) : CONFLICT;
+        /* the suggestion's reply resolves it (the system), as a claimer or
+         * staff may; returned as a letter or withdrawn, only the system
+         * gives it back to the claimers */
+        if (a == CA_RESOLVE)
+            return claimer || staff || system ? CN_RESOLVED : FORBID;
+        if (a == CA_REOPEN)
+            return system ? CN_CLAIMED : FORBID;
+        return CONFLICT;
     case CN_RESOLVED_ON_SITE: /* no unit commitment open: only the rating */
     case CN_DECLINED:
     case CN_RESOLVED:
@@ -144,6 +153,33 @@ static void test_tiered_handling_paths(void **state)
     assert_int_equal(decide(CN_NEW, CA_DECLINE, CN_ACTOR_STREET, NO_FACTS).to, CN_DECLINED);
     /* duplicates merged */
     assert_int_equal(decide(CN_NEW, CA_MERGE, CN_ACTOR_ADMIN, NO_FACTS).to, CN_MERGED);
+}
+
+static void test_converted_follows_its_suggestion(void **state)
+{
+    (void)state;
+    /* the system resolves it with the reply, or reopens it to its claimers */
+    assert_int_equal(decide(CN_CONVERTED, CA_RESOLVE, CN_ACTOR_SYSTEM, NO_FACTS).to, CN_RESOLVED);
+    assert_int_equal(decide(CN_CONVERTED, CA_REOPEN, CN_ACTOR_SYSTEM, NO_FACTS).to, CN_CLAIMED);
+    /* reopened, the claimers handle it as before: resolve, decline, convert again */
+    struct cn_decision d = decide(CN_CLAIMED, CA_CONVERT, CN_ACTOR_CLAIMER, NO_FACTS);
+    assert_int_equal(d.to, CN_CONVERTED);
+    /* the system acts on nothing else */
+    for (int s = 0; s < CN_STATE_COUNT; s++)
+        for (int a = 0; a < CA_ACTION_COUNT; a++)
+            if (s != CN_CONVERTED || (a != CA_RESOLVE && a != CA_REOPEN))
+                assert_int_not_equal(
+                    decide((enum cn_state)s, (enum cn_action)a, CN_ACTOR_SYSTEM, NO_FACTS).result,
+                    YY_OK);
+    /* no person may reopen, and a person's 409 never offers it */
+    d = decide(CN_CONVERTED, CA_REOPEN, CN_ACTOR_STAFF | CN_ACTOR_CLAIMER | CN_ACTOR_DEPUTY,
+               NO_FACTS);
+    assert_int_equal(d.result, YY_FORBIDDEN);
+    assert_int_equal(d.n_allowed, 1);
+    assert_int_equal(d.allowed[0], CA_RESOLVE);
+    /* reopen is not one of the caller's actions */
+    assert_true(CA_REOPEN >= CA_CALLER_ACTION_COUNT);
+    assert_string_equal(cn_action_name(CA_REOPEN), "reopen");
 }
 
 static void test_guards(void **state)
@@ -437,6 +473,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_transition_by_every_actor),
         cmocka_unit_test(test_tiered_handling_paths),
+        cmocka_unit_test(test_converted_follows_its_suggestion),
         cmocka_unit_test(test_guards),
         cmocka_unit_test(test_the_409_lists_what_the_caller_may_do),
         cmocka_unit_test(test_merged_and_terminal_states),

@@ -316,12 +316,85 @@ static void test_inbox(void **state)
     arena_release(&a);
 }
 
+/* 届末: following-up suggestions whose promise is neither done nor explained
+ * are chased as the term ends (settings.term_ends_on). */
+static void test_term_end(void **state)
+{
+    struct fixture *f = *state;
+    struct db *db = f->db;
+    /* s7: B promise open, lead unit 2; s8: explained; s9: done; s10: closed */
+    execf(db, SG, 7, "老旧小区改造", "following_up", 0, "NULL", "NULL");
+    execf(db, SG, 8, "已说明", "following_up", 0, "NULL", "NULL");
+    execf(db, SG, 9, "已落实", "following_up", 0, "NULL", "NULL");
+    execf(db, SG, 10, "已办结", "closed", 0, "NULL", "NULL");
+    for (int i = 7; i <= 10; i++)
+        execf(db, AS, 10 + i, i, i == 7 ? 2 : 1, "lead", "replied",
+              (long long)end_of(D(2026, 11, 1)), "NULL");
+    exec(db, "UPDATE suggestions SET explanation = '资金不足,列入下届计划', explained_at = 1"
+             " WHERE id = 8");
+    exec(db, "INSERT INTO follow_ups (suggestion_id, note, done, at) VALUES"
+             " (7, '已招标', 0, 1), (9, '已完工', 1, 1), (10, '进行中', 0, 1)");
+    const char *s7 = "SELECT count(*) FROM reminders WHERE entity = 'suggestion' AND entity_id = 7";
+    const char *others = "SELECT count(*) FROM reminders WHERE entity = 'suggestion'"
+                         " AND entity_id IN (8, 9, 10)";
+    /* the migration's row: no term end set, nothing to chase */
+    assert_int_equal(count(db, "SELECT count(*) FROM settings WHERE key = 'term_ends_on'"
+                               " AND value = ''"),
+                     1);
+    sweep(f, at10(D(2026, 12, 17)));
+    assert_int_equal(count(db, s7), 0);
+    /* the term ends Thu 31 Dec: 11 working days ahead on the 16th, 10 on the 17th */
+    exec(db, "UPDATE settings SET value = '2026-12-31' WHERE key = 'term_ends_on'");
+    sweep(f, at10(D(2026, 12, 16)));
+    assert_int_equal(count(db, s7), 0);
+    struct remind_counts c = sweep(f, at10(D(2026, 12, 17)));
+    assert_true(c.due_soon >= 1);
+    assert_int_equal(count(db, "SELECT count(*) FROM reminders WHERE entity = 'suggestion'"
+                               " AND entity_id = 7 AND kind = 'due_soon' AND recipient_kind = 'unit'"
+                               " AND recipient_id = 2 AND message LIKE '%届末书面说明%'"),
+                     1);
+    assert_int_equal(count(db, "SELECT count(*) FROM reminders WHERE entity = 'suggestion'"
+                               " AND entity_id = 7 AND recipient_kind = 'office'"),
+                     1);
+    assert_int_equal(count(db, others), 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM suggestion_events WHERE suggestion_id = 7"
+                               " AND action = 'remind'"),
+                     1);
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM reminders WHERE entity_id = 7 AND entity = 'suggestion'"
+             " AND due_at = %lld",
+             (long long)end_of(D(2026, 12, 31)) - 1);
+    assert_int_equal(count(db, sql), 2);
+    /* within the window: not again until the last 3 working days */
+    sweep(f, at10(D(2026, 12, 18)));
+    assert_int_equal(count(db, s7), 2);
+    /* past the term's end: chased every day */
+    sweep(f, at10(D(2027, 1, 4)));
+    assert_int_equal(count(db, "SELECT count(*) FROM reminders WHERE entity = 'suggestion'"
+                               " AND entity_id = 7 AND kind = 'overdue'"),
+                     2);
+    /* explained: no longer chased */
+    exec(db, "UPDATE suggestions SET explanation = '说明', explained_at = 1 WHERE id = 7");
+    int64_t before = count(db, s7);
+    sweep(f, at10(D(2027, 1, 5)));
+    assert_int_equal(count(db, s7), before);
+    /* a row that does not parse: the rest of the sweep goes on */
+    exec(db, "UPDATE suggestions SET explanation = NULL WHERE id = 7");
+    exec(db, "UPDATE settings SET value = 'end of 2026' WHERE key = 'term_ends_on'");
+    c = sweep(f, at10(D(2027, 1, 6)));
+    assert_true(c.overdue > 0);
+    assert_int_equal(count(db, s7), before);
+    assert_int_equal(count(db, others), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inbox, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_term_end, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

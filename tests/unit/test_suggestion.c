@@ -45,6 +45,15 @@ static void test_the_main_path(void **state)
     assert_moves(SG_EVALUATED, SA_FOLLOW_UP, ACTOR_LEAD_UNIT, SG_FOLLOWING_UP);
     assert_moves(SG_FOLLOWING_UP, SA_CLOSE, ACTOR_ADMIN, SG_CLOSED);
     assert_moves(SG_REHANDLING, SA_REPLY, ACTOR_LEAD_UNIT, SG_REPLIED);
+    /* the written explanation at the term's end (书面说明) */
+    assert_moves(SG_FOLLOWING_UP, SA_EXPLAIN, ACTOR_LEAD_UNIT, SG_SAME);
+    assert_moves(SG_FOLLOWING_UP, SA_EXPLAIN, ACTOR_ADMIN, SG_SAME);
+    assert_refused(SG_FOLLOWING_UP, SA_EXPLAIN,
+                   ACTOR_CO_UNIT | ACTOR_AUTHOR | ACTOR_COSIGNER | ACTOR_LEADER | ACTOR_KEY_LEADER,
+                   YY_FORBIDDEN);
+    for (int st = 0; st < SG_STATE_COUNT; st++)
+        if (st != SG_FOLLOWING_UP)
+            assert_refused((enum sg_state)st, SA_EXPLAIN, ALL_ACTORS, YY_CONFLICT);
 }
 
 static void test_who_may_do_what(void **state)
@@ -628,6 +637,174 @@ static void test_follow_up_until_done(void **state)
     ok_at(&s, &admin, at(2026, 10, 12, 9), A(SA_CLOSE));
 }
 
+/* B replied, evaluated and followed up (not done) by U_LEAD in 2026. */
+static struct suggestion following_up(void)
+{
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    ok_at(&s, &lead, at(2026, 10, 9, 9), contact());
+    ok_at(&s, &lead, at(2026, 10, 9, 10), reply("B"));
+    struct sg_input ev = {.action = SA_EVALUATE, .attitude = SG_SATISFIED,
+                          .result = SG_BASICALLY_SATISFIED};
+    ok_at(&s, &author, at(2026, 10, 12, 9), ev);
+    struct sg_outcome out;
+    struct sg_input fu = {.action = SA_FOLLOW_UP, .note = "已列入明年计划"};
+    assert_int_equal(apply_at(&s, &lead, at(2026, 11, 2, 9), fu, &out, NULL), YY_OK);
+    s.follow_ups = arena_calloc(&arena, 4, sizeof(*s.follow_ups));
+    s.follow_ups[s.n_follow_ups++] = out.follow_up;
+    assert_int_equal(s.status, SG_FOLLOWING_UP);
+    return s;
+}
+
+static void test_explanation_at_the_end_of_a_term(void **state)
+{
+    (void)state;
+    struct sg_rules saved = rules;
+    struct suggestion s = following_up();
+    struct sg_input ex = {.action = SA_EXPLAIN, .text = "受资金限制,列入下一届实施计划"};
+    /* no term end configured: nothing to explain against */
+    refused_at(&s, &lead, at(2026, 12, 17, 9), ex, YY_CONFLICT, "term_end_not_set");
+    struct yy_error e = {0};
+    assert_int_equal(sg_rules_set(&rules, "term_ends_on", "2026-12-31", &e), YY_OK);
+    /* 12-16: 11 working days remain (12-17 .. 12-31), outside the 10-day window */
+    struct yy_error why = {0};
+    assert_int_equal(apply_at(&s, &lead, at(2026, 12, 16, 18), ex, NULL, &why), YY_CONFLICT);
+    assert_string_equal(why.code, "term_not_ending");
+    assert_non_null(strstr(why.message, "2026-12-31"));
+    /* the allowed list of a guard's 409 leaves out what it refused */
+    for (size_t i = 0; i < why.n_allowed; i++)
+        assert_string_not_equal(why.allowed[i], "explain");
+    assert_null(s.explanation);
+    /* the closing is refused while the promise is neither done nor explained */
+    refused_at(&s, &admin, at(2026, 12, 17, 9), A(SA_CLOSE), YY_CONFLICT, "follow_up_open");
+    /* only a lead unit or the office explains */
+    refused_at(&s, &co, at(2026, 12, 17, 9), ex, YY_FORBIDDEN, "forbidden");
+    refused_at(&s, &author, at(2026, 12, 17, 9), ex, YY_FORBIDDEN, "forbidden");
+    refused_at(&s, &leader, at(2026, 12, 17, 9), ex, YY_FORBIDDEN, "forbidden");
+    /* 12-17: 10 working days left, the window is open */
+    struct sg_outcome out;
+    assert_int_equal(apply_at(&s, &lead, at(2026, 12, 17, 9), ex, &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_FOLLOWING_UP);
+    assert_string_equal(s.explanation, ex.text);
+    assert_int_equal(s.explained_at, at(2026, 12, 17, 9));
+    assert_string_equal(out.actor_role, "unit_staff");
+    assert_non_null(strstr(out.note, ex.text));
+    assert_int_equal(out.n_notices, 1);
+    assert_string_equal(out.notices[0].recipient_kind, "deputy");
+    assert_int_equal(out.notices[0].recipient_id, D_AUTHOR);
+    refused_at(&s, &admin, at(2026, 12, 18, 9), ex, YY_CONFLICT, "already_explained");
+    /* progress may still be reported; the suggestion closes without it being done */
+    struct sg_input fu = {.action = SA_FOLLOW_UP, .note = "已完成设计"};
+    ok_at(&s, &lead, at(2026, 12, 18, 9), fu);
+    ok_at(&s, &admin, at(2026, 12, 18, 10), A(SA_CLOSE));
+    assert_int_equal(s.status, SG_CLOSED);
+    refused_at(&s, &lead, at(2026, 12, 19, 9), ex, YY_CONFLICT, "invalid_transition");
+
+    /* after the term's end the office records the unit's letter */
+    s = following_up();
+    assert_int_equal(apply_at(&s, &admin, at(2027, 1, 5, 9), ex, &out, NULL), YY_OK);
+    assert_string_equal(out.actor_role, "admin");
+    /* a promise done needs no explanation */
+    s = following_up();
+    fu.done = true;
+    assert_int_equal(apply_at(&s, &lead, at(2026, 12, 17, 9), fu, &out, NULL), YY_OK);
+    s.follow_ups[s.n_follow_ups++] = out.follow_up;
+    refused_at(&s, &lead, at(2026, 12, 17, 9), ex, YY_CONFLICT, "follow_up_done");
+    /* the window is the due-soon setting's: 3 working days */
+    s = following_up();
+    assert_int_equal(sg_rules_set(&rules, "due_soon_working_days", "3", &e), YY_OK);
+    refused_at(&s, &lead, at(2026, 12, 17, 9), ex, YY_CONFLICT, "term_not_ending");
+    ok_at(&s, &lead, at(2026, 12, 28, 9), ex);
+    rules = saved;
+}
+
+static void test_reply_summary_for_residents(void **state)
+{
+    (void)state;
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), true);
+    ok_at(&s, &lead, at(2026, 10, 9, 9), contact());
+    ok_at(&s, &lead2, at(2026, 10, 9, 9), contact());
+    struct sg_input r1 = {.action = SA_REPLY, .reply_class = "A", .text = "已安装路灯13盏"};
+    struct sg_input r2 = {.action = SA_REPLY, .reply_class = "B", .text = "明年完成线路改造"};
+    ok_at(&s, &lead, at(2026, 10, 9, 10), r1);
+    ok_at(&s, &lead2, at(2026, 10, 9, 11), r2);
+    assert_int_equal(s.status, SG_REPLIED);
+    assert_string_equal(sg_reply_summary(&arena, &s),
+                        "转成的代表建议《关于增设路灯的建议》已获答复。区建设局答复为 A 类"
+                        "(已解决或基本解决):已安装路灯13盏;区城管执法局答复为 B 类"
+                        "(正在解决或列入计划逐步解决):明年完成线路改造");
+    assert_string_equal(sg_class_label_zh("C"), "因条件限制暂时不能解决");
+    assert_string_equal(sg_class_label_zh("D"), "留作参考");
+    assert_string_equal(sg_class_label_zh("E"), "");
+}
+
+static void test_follow_up_classes_and_rehandlings_are_settings(void **state)
+{
+    (void)state;
+    struct sg_rules saved = rules;
+    struct yy_error e = {0};
+    /* only C needs follow-up: a B reply closes straight after the evaluation */
+    assert_int_equal(sg_rules_set(&rules, "follow_up_classes", "C", &e), YY_OK);
+    struct suggestion s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    ok_at(&s, &lead, at(2026, 10, 9, 9), contact());
+    ok_at(&s, &lead, at(2026, 10, 9, 10), reply("B"));
+    struct sg_input ev = {.action = SA_EVALUATE, .attitude = SG_SATISFIED,
+                          .result = SG_DISSATISFIED, .reason = "未解决"};
+    /* no re-handling at all */
+    assert_int_equal(sg_rules_set(&rules, "max_rehandlings", "0", &e), YY_OK);
+    ok_at(&s, &author, at(2026, 10, 12, 9), ev);
+    assert_int_equal(s.status, SG_EVALUATED);
+    refused_at(&s, &lead, at(2026, 10, 12, 9), (struct sg_input){.action = SA_FOLLOW_UP, .note = "x"},
+               YY_CONFLICT, "nothing_to_follow_up");
+    ok_at(&s, &admin, at(2026, 10, 12, 10), A(SA_CLOSE));
+    /* two rounds */
+    assert_int_equal(sg_rules_set(&rules, "max_rehandlings", "2", &e), YY_OK);
+    s = assigned_on(at(2026, 9, 28, 9), at(2026, 9, 28, 15), false);
+    ok_at(&s, &lead, at(2026, 10, 9, 9), contact());
+    struct sg_evaluation evs[3];
+    for (int round = 0; round < 3; round++) {
+        ok_at(&s, &lead, at(2026, 10, 9 + round, 10), reply("C"));
+        struct sg_outcome out;
+        assert_int_equal(apply_at(&s, &author, at(2026, 10, 9 + round, 11), ev, &out, NULL), YY_OK);
+        evs[round] = out.evaluation;
+        s.evaluations = evs;
+        s.n_evaluations = (size_t)round + 1;
+        assert_int_equal(s.status, round < 2 ? SG_REHANDLING : SG_EVALUATED);
+    }
+    /* what does not parse is refused, naming the key */
+    assert_int_equal(sg_rules_set(&rules, "follow_up_classes", "B;C", &e), YY_BAD_INPUT);
+    assert_string_equal(e.field, "follow_up_classes");
+    assert_int_equal(sg_rules_set(&rules, "max_rehandlings", "10", &e), YY_BAD_INPUT);
+    rules = saved;
+}
+
+static void test_term_end_setting(void **state)
+{
+    (void)state;
+    struct sg_rules r;
+    struct yy_error e = {0};
+    sg_rules_default(&r);
+    assert_false(r.has_term_end);
+    assert_int_equal(sg_rules_term_end_at(&r), 0);
+    assert_int_equal(r.due_soon_working_days, 10);
+    assert_int_equal(sg_rules_set(&r, "term_ends_on", "2026-12-31", &e), YY_OK);
+    assert_true(r.has_term_end);
+    assert_int_equal(sg_rules_term_end_at(&r), end_of(2026, 12, 31));
+    static const char *const bad[] = {"2026-02-30", "2026/12/31", "31.12.2026", "2026-1-31",
+                                      "tomorrow",   "2026-13-01", "1999-12-31"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(sg_rules_set(&r, "term_ends_on", bad[i], &e), YY_BAD_INPUT);
+        assert_string_equal(e.field, "term_ends_on");
+        assert_int_equal(sg_rules_term_end_at(&r), end_of(2026, 12, 31)); /* kept */
+    }
+    assert_int_equal(sg_rules_set(&r, "term_ends_on", "", &e), YY_OK);
+    assert_false(r.has_term_end);
+    /* due_soon_working_days is read as the sweep reads it: leniently */
+    assert_int_equal(sg_rules_set(&r, "due_soon_working_days", "5", &e), YY_OK);
+    assert_int_equal(r.due_soon_working_days, 5);
+    assert_int_equal(sg_rules_set(&r, "due_soon_working_days", "soon", &e), YY_OK);
+    assert_int_equal(r.due_soon_working_days, 10);
+}
+
 static void test_withdrawal_needs_every_signer(void **state)
 {
     (void)state;
@@ -698,6 +875,10 @@ int main(void)
         cmocka_unit_test(test_replied_when_every_lead_replied),
         cmocka_unit_test(test_dissatisfied_sends_it_back_once),
         cmocka_unit_test(test_follow_up_until_done),
+        cmocka_unit_test(test_explanation_at_the_end_of_a_term),
+        cmocka_unit_test(test_reply_summary_for_residents),
+        cmocka_unit_test(test_follow_up_classes_and_rehandlings_are_settings),
+        cmocka_unit_test(test_term_end_setting),
         cmocka_unit_test(test_withdrawal_needs_every_signer),
         cmocka_unit_test(test_who_the_caller_is),
     };

@@ -200,6 +200,9 @@ static void test_messages(void **state)
     assert_string_equal(m, "【提醒】建议《停车难》的交办今天(2026-11-27)到期");
     sv_message(m, SV_ONSITE, &a, "路灯不亮", NULL);
     assert_string_equal(m, "【提醒】群众意见《路灯不亮》的现场承诺事项今天(2026-11-27)到期");
+    sv_message(m, SV_TERM_END, &a, "老旧小区改造", "区房管局");
+    assert_string_equal(m, "【提醒】建议《老旧小区改造》的答复承诺事项的落实或届末书面说明今天"
+                           "(2026-11-27)到期(主办单位:区房管局)");
     /* a long title is cut to 40 characters, on a character boundary */
     char title[400] = "";
     for (int i = 0; i < 60; i++)
@@ -218,6 +221,7 @@ static void test_names(void **state)
     assert_string_equal(sv_state_kind(SV_DUE_SOON), "due_soon");
     assert_null(sv_state_kind(SV_OPEN));
     assert_string_equal(sv_item_name(SV_CO_OPINION), "co_opinion");
+    assert_string_equal(sv_item_name(SV_TERM_END), "term_end");
     assert_true(sv_recipient_kind_valid("office"));
     assert_false(sv_recipient_kind_valid("street"));
     assert_false(sv_recipient_kind_valid(NULL));
