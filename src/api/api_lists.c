@@ -7,6 +7,8 @@
  *   unit_staff              交办清单 and 效果清单: their unit's rows
  *   everyone else           403; without a login 401
  */
+#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -61,6 +63,66 @@ static enum yy_err check_unit(struct request *req, int64_t id)
     if (rc == YY_NOT_FOUND)
         return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter", "承办单位不存在", "unit");
     return rc;
+}
+
+/* ---- pages of the JSON (CONTRACT: ?limit=, ?cursor=) -------------------------------- */
+
+/* The cursor is opaque to clients: base64url of "l<suggestion>.<rank>.<unit>",
+ * the position of the last row of the previous page (store/lists.h). */
+#define LIST_CURSOR_RAW_MAX 64
+
+static const char *list_cursor(struct arena *a, const struct list_pos *p)
+{
+    char raw[LIST_CURSOR_RAW_MAX];
+    int n = snprintf(raw, sizeof(raw), "l%lld.%lld.%lld", (long long)p->suggestion_id,
+                     (long long)p->rank, (long long)p->unit_id);
+    size_t cap = sodium_base64_ENCODED_LEN((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = arena_alloc(a, cap);
+    sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return out;
+}
+
+static bool parse_cursor(const char *c, struct list_pos *p)
+{
+    unsigned char raw[LIST_CURSOR_RAW_MAX];
+    size_t n = 0;
+    if (strlen(c) > 88 ||
+        sodium_base642bin(raw, sizeof(raw) - 1, c, strlen(c), NULL, &n, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        n < 6 || raw[0] != 'l')
+        return false;
+    raw[n] = '\0';
+    char *fields[3], *save = NULL, *s = (char *)raw + 1;
+    for (int i = 0; i < 3; i++) {
+        fields[i] = strtok_r(i ? NULL : s, ".", &save);
+        if (!fields[i])
+            return false;
+    }
+    return !strtok_r(NULL, ".", &save) && parse_int64(fields[0], 0, INT64_MAX, &p->suggestion_id) &&
+           parse_int64(fields[1], 0, 1, &p->rank) &&
+           parse_int64(fields[2], 0, INT64_MAX, &p->unit_id);
+}
+
+/* ?limit= (1..100, default 20) and ?cursor= for JSON; an export (CSV,
+ * XLSX) is the whole year's file, so either of them there is 400. */
+static enum yy_err query_page(struct request *req, enum list_format format,
+                              struct list_page *page)
+{
+    const char *l = kvlist_get(&req->query, "limit");
+    const char *c = kvlist_get(&req->query, "cursor");
+    if (format != FORMAT_JSON && (l || c))
+        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter",
+                       "CSV、XLSX 导出为整年文件,不分页", l ? "limit" : "cursor");
+    int64_t limit = 20;
+    if (l && (!parse_int64(l, 1, 100, &limit) || kvlist_count(&req->query, "limit") > 1))
+        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_limit", "limit 须为1到100之间的整数",
+                       "limit");
+    memset(page, 0, sizeof(*page));
+    page->limit = (size_t)limit;
+    if (c && *c && (kvlist_count(&req->query, "cursor") > 1 || !parse_cursor(c, &page->after)))
+        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_cursor", "cursor 无效", "cursor");
+    return YY_OK;
 }
 
 /* ---- who reads what ---------------------------------------------------------------- */
@@ -165,6 +227,9 @@ static enum yy_err get_list(struct request *req, struct response *res, enum list
         rc = query_int(req, "unit", 1, INT64_MAX, &unit, &has_unit);
     if (rc == YY_OK)
         rc = query_format(req, &format);
+    struct list_page page;
+    if (rc == YY_OK)
+        rc = query_page(req, format, &page);
     if (rc != YY_OK)
         return rc;
     f.year = (int)year;
@@ -179,7 +244,8 @@ static enum yy_err get_list(struct request *req, struct response *res, enum list
         return rc;
 
     struct table t;
-    rc = store_list_table(api_app(req)->db, req->arena, k, &f, time_now(), &t, &req->err);
+    rc = store_list_table(api_app(req)->db, req->arena, k, &f,
+                          format == FORMAT_JSON ? &page : NULL, time_now(), &t, &req->err);
     if (rc != YY_OK)
         return rc;
 
@@ -199,6 +265,8 @@ static enum yy_err get_list(struct request *req, struct response *res, enum list
         jsonw_key(&w, "unit_id");
         write_id_or_null(&w, f.unit_id);
         table_write_json_members(&w, &t);
+        jsonw_key(&w, "next_cursor");
+        jsonw_string(&w, page.more ? list_cursor(req->arena, &page.last) : NULL);
         jsonw_object_end(&w);
         return api_reply_end(&w);
     }

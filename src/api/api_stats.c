@@ -2,12 +2,20 @@
  * the dashboard (DOMAIN.md §4, §5, §8).  Public: every figure is a count
  * over many records, by status, category, street or unit; nothing names or
  * counts a person.  Each figure is defined in docs/STATS.md; the rules are
- * domain/stats.c, the rows store/lists.c. */
+ * domain/stats.c, the rows store/lists.c.
+ *
+ * An answer reads every record of the period (on a million concerns, about
+ * a second), so it is kept for `serve --stats-ttl` seconds (default 60) in
+ * app->stats_cache (api/ttl_cache.h) under its period and street: one
+ * computation per period and street per TTL, however many dashboards ask;
+ * its as_of says when the figures were taken. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "api/api_activity_stats.h"
 #include "api/jsonio.h"
+#include "api/ttl_cache.h"
 #include "core/table.h"
 #include "core/timeutil.h"
 #include "domain/stats.h"
@@ -458,6 +466,51 @@ static void write_solved(struct jsonw *w, struct tallies *solved)
     jsonw_array_end(w);
 }
 
+/* One computation of the answer (ttl_cache_fetch calls it on a miss):
+ * the rows read now, the figures as of now. */
+struct stats_job {
+    struct request *req;
+    struct stats_query q;
+};
+
+static enum yy_err compute_stats(void *ctx, struct buf *out, struct yy_error *e)
+{
+    (void)e; /* the same as &job->req->err */
+    const struct stats_job *job = ctx;
+    struct request *req = job->req;
+    const struct stats_query q = job->q;
+    int64_t now = time_now();
+    struct stats_rows rows;
+    memset(&rows, 0, sizeof(rows));
+    enum yy_err rc = read_rows(req, &q, &rows);
+    if (rc != YY_OK)
+        return rc;
+
+    struct tallies solved = {0};
+    char as_of[TIME_RFC3339_LEN];
+    time_format_rfc3339(now, as_of);
+    struct jsonw w;
+    jsonw_init(&w, out);
+    jsonw_object_begin(&w);
+    write_day(&w, "from", q.from_day);
+    write_day(&w, "to", q.to_day);
+    jsonw_key(&w, "street_id");
+    if (q.street_id)
+        jsonw_int(&w, q.street_id);
+    else
+        jsonw_null(&w);
+    jsonw_key(&w, "as_of");
+    jsonw_string(&w, as_of);
+    write_concerns(&w, req->arena, &rows, &solved);
+    write_suggestions(&w, req->arena, &rows, now, &solved);
+    write_solved(&w, &solved);
+    rc = api_stats_write_activities(req, &w, q.from_day, q.to_day, q.street_id, now);
+    if (rc != YY_OK)
+        return rc;
+    jsonw_object_end(&w);
+    return jsonw_finish(&w);
+}
+
 static enum yy_err get_stats(struct request *req, struct response *res)
 {
     int64_t now = time_now();
@@ -484,35 +537,24 @@ static enum yy_err get_stats(struct request *req, struct response *res)
             return rc;
     }
 
-    struct stats_rows rows;
-    memset(&rows, 0, sizeof(rows));
-    rc = read_rows(req, &q, &rows);
-    if (rc != YY_OK)
-        return rc;
-
-    struct tallies solved = {0};
-    char as_of[TIME_RFC3339_LEN];
-    time_format_rfc3339(now, as_of);
-    struct jsonw w;
-    api_reply_begin(res, 200, 8192, &w);
-    jsonw_object_begin(&w);
-    write_day(&w, "from", q.from_day);
-    write_day(&w, "to", q.to_day);
-    jsonw_key(&w, "street_id");
-    if (q.street_id)
-        jsonw_int(&w, q.street_id);
-    else
-        jsonw_null(&w);
-    jsonw_key(&w, "as_of");
-    jsonw_string(&w, as_of);
-    write_concerns(&w, req->arena, &rows, &solved);
-    write_suggestions(&w, req->arena, &rows, now, &solved);
-    write_solved(&w, &solved);
-    jsonw_object_end(&w);
-    return api_reply_end(&w);
+    struct stats_job job = {req, q};
+    bool hit;
+    res->status = 200;
+    res->content_type = "application/json; charset=utf-8";
+    buf_reset(&res->body);
+    (void)buf_reserve(&res->body, 16384); /* a hint */
+    struct ttl_cache *cache = api_app(req)->stats_cache;
+    const char *key = arena_printf(req->arena, "%lld:%lld:%lld", (long long)q.from_day,
+                                   (long long)q.to_day, (long long)q.street_id);
+    rc = ttl_cache_fetch(cache, key, ttl_cache_now_ms(), compute_stats, &job, &res->body, &hit,
+                         &req->err);
+    if (rc == YY_OK && cache)
+        response_header(res, "X-Cache", hit ? "hit" : "miss");
+    return rc;
 }
 
 enum yy_err api_stats_routes(struct router *r)
 {
     return router_add(r, "GET", "/api/v1/stats", get_stats, 0);
 }
+

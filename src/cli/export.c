@@ -39,7 +39,7 @@ enum yy_err export_list(struct db *db, struct arena *a, enum list_kind k,
 {
     struct table t;
     *rows = 0;
-    enum yy_err rc = store_list_table(db, a, k, f, now, &t, e);
+    enum yy_err rc = store_list_table(db, a, k, f, NULL, now, &t, e);
     if (rc != YY_OK)
         return rc;
     struct buf b;

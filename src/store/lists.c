@@ -118,20 +118,36 @@ static enum yy_err attach_names(struct arena *a, struct db_stmt *st,
     return rc;
 }
 
+/* Ends a page: of the limit + 1 rows read, the extra one only says that
+ * more follow; the count shown is cut back to the limit. */
+static size_t page_end(struct list_page *page, size_t cnt)
+{
+    page->more = cnt > page->limit;
+    return page->more ? page->limit : cnt;
+}
+
 enum yy_err store_list_suggestions(struct db *db, struct arena *a, const struct list_filter *f,
-                                   struct list_suggestion_row **out, size_t *n, struct yy_error *e)
+                                   struct list_page *page, struct list_suggestion_row **out,
+                                   size_t *n, struct yy_error *e)
 {
     *out = NULL;
     *n = 0;
+#define SUGGESTIONS_SQL(page_cond)                                                                 \
+    "SELECT s.id, s.title, s.category, s.author_id, d.name, s.submitted_at, s.status,"             \
+    " s.is_key, s.published"                                                                       \
+    " FROM suggestions s JOIN deputies d ON d.id = s.author_id"                                    \
+    " WHERE" LIST_WHERE " AND ($3 = 0 OR EXISTS (SELECT 1 FROM assignments a"                      \
+    "   WHERE a.suggestion_id = s.id AND a.active = 1 AND a.unit_id = $3))" page_cond
+    /* a page: an index range on suggestions_year (year, id) from the cursor */
     PREP(st, db,
-         "SELECT s.id, s.title, s.category, s.author_id, d.name, s.submitted_at, s.status,"
-         " s.is_key, s.published"
-         " FROM suggestions s JOIN deputies d ON d.id = s.author_id"
-         " WHERE" LIST_WHERE " AND ($3 = 0 OR EXISTS (SELECT 1 FROM assignments a"
-         "   WHERE a.suggestion_id = s.id AND a.active = 1 AND a.unit_id = $3))"
-         " ORDER BY s.id",
+         page ? SUGGESTIONS_SQL(" AND s.id > $4 ORDER BY s.id LIMIT $5")
+              : SUGGESTIONS_SQL(" ORDER BY s.id"),
          e);
     bind_filter(st, f);
+    if (page) {
+        db_bind_int(st, 4, page->after.suggestion_id);
+        db_bind_int(st, 5, (int64_t)page->limit + 1);
+    }
     struct list_suggestion_row *items = NULL;
     size_t cap = 0, cnt = 0;
     bool row;
@@ -157,20 +173,29 @@ enum yy_err store_list_suggestions(struct db *db, struct arena *a, const struct 
         s->streets = "";
     }
     db_done(st);
+    if (rc == YY_OK && page) {
+        cnt = page_end(page, cnt);
+        if (cnt)
+            page->last = (struct list_pos){items[cnt - 1].id, 0, 0};
+    }
     if (rc != YY_OK || cnt == 0)
         goto done;
 
+    /* names of the rows read: ids from the first to the last of them */
     struct db_stmt *signers =
         db_prepare(db,
                    "SELECT ss.suggestion_id, d.name FROM suggestion_signers ss"
                    " JOIN deputies d ON d.id = ss.deputy_id"
                    " JOIN suggestions s ON s.id = ss.suggestion_id"
-                   " WHERE ss.role = 'cosigner' AND" LIST_WHERE " ORDER BY ss.suggestion_id, d.id",
+                   " WHERE ss.role = 'cosigner' AND" LIST_WHERE " AND s.id >= $3 AND s.id <= $4"
+                   " ORDER BY ss.suggestion_id, d.id",
                    e);
     if (!signers)
         return e ? e->kind : YY_INTERNAL;
     db_bind_int(signers, 1, f->year);
     db_bind_int(signers, 2, f->street_id);
+    db_bind_int(signers, 3, items[0].id);
+    db_bind_int(signers, 4, items[cnt - 1].id);
     rc = attach_names(a, signers, items, cnt, false, e);
     if (rc != YY_OK)
         goto done;
@@ -180,12 +205,15 @@ enum yy_err store_list_suggestions(struct db *db, struct arena *a, const struct 
                                          " JOIN deputy_stations dst ON dst.deputy_id = s.author_id"
                                          " JOIN stations sn ON sn.id = dst.station_id"
                                          " JOIN regions r ON r.id = sn.street_id"
-                                         " WHERE" LIST_WHERE " ORDER BY s.id, r.id",
+                                         " WHERE" LIST_WHERE " AND s.id >= $3 AND s.id <= $4"
+                                         " ORDER BY s.id, r.id",
                                          e);
     if (!streets)
         return e ? e->kind : YY_INTERNAL;
     db_bind_int(streets, 1, f->year);
     db_bind_int(streets, 2, f->street_id);
+    db_bind_int(streets, 3, items[0].id);
+    db_bind_int(streets, 4, items[cnt - 1].id);
     rc = attach_names(a, streets, items, cnt, true, e);
 done:
     if (rc != YY_OK)
@@ -197,23 +225,54 @@ done:
 
 /* ---- 交办清单 ------------------------------------------------------------------ */
 
+/* An assignment's rank in the lists' order: lead before co. */
+#define ROLE_RANK "(CASE WHEN a.role = 'lead' THEN 0 ELSE 1 END)"
+
+/* A page of assignments: the suggestions of the year from the cursor's one
+ * on (suggestions_year), each with its active assignments
+ * (assignments_active_unit), in the lists' order.  SQLite joins in the
+ * order written after CROSS JOIN, so a unit's page does not read all the
+ * unit's assignments through assignments_unit and sort them. */
+#define PAGE_FROM " FROM suggestions s CROSS JOIN assignments a JOIN units u ON u.id = a.unit_id"
+#define PAGE_WHERE                                                                                 \
+    " WHERE" LIST_WHERE " AND ($3 = 0 OR a.unit_id = $3) AND a.suggestion_id = s.id"               \
+    " AND a.active = 1"
+
 enum yy_err store_list_assignments(struct db *db, struct arena *a, const struct list_filter *f,
-                                   struct list_assignment_row **out, size_t *n, struct yy_error *e)
+                                   struct list_page *page, struct list_assignment_row **out,
+                                   size_t *n, struct yy_error *e)
 {
     *out = NULL;
     *n = 0;
-#define ASSIGNMENTS_SQL(unit_cond)                                                                 \
+#define ASSIGNMENTS_COLS                                                                           \
     "SELECT a.id, a.suggestion_id, s.title, a.unit_id, u.name, a.role, a.status, s.status,"        \
     " a.assigned_at, a.due_at, a.due_provisional, a.extension_status, a.extension_months,"         \
-    " a.replied_at"                                                                                \
+    " a.replied_at"
+#define ASSIGNMENTS_SQL(unit_cond)                                                                 \
+    ASSIGNMENTS_COLS                                                                               \
     " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"                             \
     " JOIN units u ON u.id = a.unit_id"                                                            \
     " WHERE" LIST_WHERE " AND a.active = 1 AND " unit_cond                                         \
-    " ORDER BY a.suggestion_id, CASE WHEN a.role = 'lead' THEN 0 ELSE 1 END, a.unit_id, a.id"
-    /* A unit's rows through its index (assignments_unit): "$3 = 0 OR
-     * a.unit_id = $3" would read every active assignment of every year. */
-    PREP(st, db, f->unit_id ? ASSIGNMENTS_SQL("a.unit_id = $3") : ASSIGNMENTS_SQL("$3 = 0"), e);
+    " ORDER BY a.suggestion_id, " ROLE_RANK ", a.unit_id, a.id"
+#define ASSIGNMENTS_PAGE_SQL                                                                       \
+    ASSIGNMENTS_COLS PAGE_FROM PAGE_WHERE                                                          \
+    " AND s.id >= $4 AND (s.id > $4 OR " ROLE_RANK " > $5"                                         \
+    "   OR (" ROLE_RANK " = $5 AND a.unit_id > $6))"                                               \
+    " ORDER BY s.id, " ROLE_RANK ", a.unit_id LIMIT $7"
+    /* The whole list of a unit through its index (assignments_unit): "$3 = 0
+     * OR a.unit_id = $3" would read every active assignment of every year. */
+    PREP(st, db,
+         page          ? ASSIGNMENTS_PAGE_SQL
+         : f->unit_id ? ASSIGNMENTS_SQL("a.unit_id = $3")
+                      : ASSIGNMENTS_SQL("$3 = 0"),
+         e);
     bind_filter(st, f);
+    if (page) {
+        db_bind_int(st, 4, page->after.suggestion_id);
+        db_bind_int(st, 5, page->after.rank);
+        db_bind_int(st, 6, page->after.unit_id);
+        db_bind_int(st, 7, (int64_t)page->limit + 1);
+    }
     struct list_assignment_row *items = NULL;
     size_t cap = 0, cnt = 0;
     bool row;
@@ -244,6 +303,14 @@ enum yy_err store_list_assignments(struct db *db, struct arena *a, const struct 
     db_done(st);
     if (rc != YY_OK)
         return rc;
+    if (page) {
+        cnt = page_end(page, cnt);
+        if (cnt) {
+            const struct list_assignment_row *x = &items[cnt - 1];
+            page->last = (struct list_pos){x->suggestion_id, strcmp(x->role, "lead") != 0,
+                                           x->unit_id};
+        }
+    }
     *out = items;
     *n = cnt;
     return YY_OK;
@@ -252,11 +319,12 @@ enum yy_err store_list_assignments(struct db *db, struct arena *a, const struct 
 /* ---- 效果清单 ------------------------------------------------------------------ */
 
 enum yy_err store_list_results(struct db *db, struct arena *a, const struct list_filter *f,
-                               struct list_result_row **out, size_t *n, struct yy_error *e)
+                               struct list_page *page, struct list_result_row **out, size_t *n,
+                               struct yy_error *e)
 {
     *out = NULL;
     *n = 0;
-#define RESULTS_SQL(unit_cond)                                                                     \
+#define RESULTS_COLS                                                                               \
     "SELECT a.id, a.suggestion_id, s.title, a.unit_id, u.name, a.reply_class, a.replied_at,"       \
     " a.due_at, ev.attitude, ev.result,"                                                           \
     " (SELECT COUNT(*) FROM follow_ups f WHERE f.suggestion_id = s.id),"                           \
@@ -267,15 +335,31 @@ enum yy_err store_list_results(struct db *db, struct arena *a, const struct list
     " (SELECT COUNT(*) FROM public_ratings p"                                                      \
     "   WHERE p.suggestion_id = s.id AND p.value = 'basically_satisfied'),"                        \
     " (SELECT COUNT(*) FROM public_ratings p"                                                      \
-    "   WHERE p.suggestion_id = s.id AND p.value = 'dissatisfied')"                                \
-    " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"                             \
-    " JOIN units u ON u.id = a.unit_id"                                                            \
+    "   WHERE p.suggestion_id = s.id AND p.value = 'dissatisfied')"
+#define LATEST_EVALUATION                                                                          \
     " LEFT JOIN evaluations ev ON ev.id ="                                                         \
-    "   (SELECT MAX(e2.id) FROM evaluations e2 WHERE e2.suggestion_id = s.id)"                     \
+    "   (SELECT MAX(e2.id) FROM evaluations e2 WHERE e2.suggestion_id = s.id)"
+#define RESULTS_SQL(unit_cond)                                                                     \
+    RESULTS_COLS                                                                                   \
+    " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"                             \
+    " JOIN units u ON u.id = a.unit_id" LATEST_EVALUATION                                          \
     " WHERE" LIST_WHERE " AND a.active = 1 AND a.role = 'lead'"                                    \
     " AND a.replied_at IS NOT NULL AND " unit_cond " ORDER BY a.suggestion_id, a.unit_id, a.id"
-    PREP(st, db, f->unit_id ? RESULTS_SQL("a.unit_id = $3") : RESULTS_SQL("$3 = 0"), e);
+#define RESULTS_PAGE_SQL                                                                           \
+    RESULTS_COLS PAGE_FROM LATEST_EVALUATION PAGE_WHERE                                            \
+    " AND a.role = 'lead' AND a.replied_at IS NOT NULL"                                            \
+    " AND s.id >= $4 AND (s.id > $4 OR a.unit_id > $5) ORDER BY s.id, a.unit_id LIMIT $6"
+    PREP(st, db,
+         page          ? RESULTS_PAGE_SQL
+         : f->unit_id ? RESULTS_SQL("a.unit_id = $3")
+                      : RESULTS_SQL("$3 = 0"),
+         e);
     bind_filter(st, f);
+    if (page) {
+        db_bind_int(st, 4, page->after.suggestion_id);
+        db_bind_int(st, 5, page->after.unit_id);
+        db_bind_int(st, 6, (int64_t)page->limit + 1);
+    }
     struct list_result_row *items = NULL;
     size_t cap = 0, cnt = 0;
     bool row;
@@ -308,35 +392,40 @@ enum yy_err store_list_results(struct db *db, struct arena *a, const struct list
     db_done(st);
     if (rc != YY_OK)
         return rc;
+    if (page) {
+        cnt = page_end(page, cnt);
+        if (cnt)
+            page->last = (struct list_pos){items[cnt - 1].suggestion_id, 0, items[cnt - 1].unit_id};
+    }
     *out = items;
     *n = cnt;
     return YY_OK;
 }
 
 enum yy_err store_list_table(struct db *db, struct arena *a, enum list_kind k,
-                             const struct list_filter *f, int64_t now, struct table *out,
-                             struct yy_error *e)
+                             const struct list_filter *f, struct list_page *page, int64_t now,
+                             struct table *out, struct yy_error *e)
 {
     size_t n = 0;
     enum yy_err rc = YY_OK;
     switch (k) {
     case LIST_SUGGESTIONS: {
         struct list_suggestion_row *rows;
-        rc = store_list_suggestions(db, a, f, &rows, &n, e);
+        rc = store_list_suggestions(db, a, f, page, &rows, &n, e);
         if (rc == YY_OK)
             list_suggestions_table(a, rows, n, out);
         break;
     }
     case LIST_ASSIGNMENTS: {
         struct list_assignment_row *rows;
-        rc = store_list_assignments(db, a, f, &rows, &n, e);
+        rc = store_list_assignments(db, a, f, page, &rows, &n, e);
         if (rc == YY_OK)
             list_assignments_table(a, rows, n, now, out);
         break;
     }
     case LIST_RESULTS: {
         struct list_result_row *rows;
-        rc = store_list_results(db, a, f, &rows, &n, e);
+        rc = store_list_results(db, a, f, page, &rows, &n, e);
         if (rc == YY_OK)
             list_results_table(a, rows, n, out);
         break;

@@ -22,23 +22,49 @@
  * YY_TOO_LARGE (code too_many_rows): narrow it by street or unit. */
 #define LISTS_MAX_ROWS 20000
 
+/* Where a row stands in its list's order: the suggestion id, then (交办清单)
+ * 0 for the lead unit and 1 for a co-handling one, then the unit id.  Active
+ * assignments are unique per (suggestion, unit), so this names one row. */
+struct list_pos {
+    int64_t suggestion_id;
+    int64_t rank; /* 0 lead, 1 co; always 0 in 建议清单 and 效果清单 */
+    int64_t unit_id; /* 0 in 建议清单 */
+};
+
+/* One page of a list (the JSON's ?limit= and ?cursor=): at most limit rows
+ * after the position `after` (keyset pagination: each page is an index
+ * range read, whatever its depth).  On return, more tells whether rows
+ * follow, and last is the position of the last row given (the next
+ * cursor).  A NULL page means the whole list (CSV, XLSX, `youyue export`),
+ * bounded by LISTS_MAX_ROWS; a page is not. */
+struct list_page {
+    size_t limit; /* 1..100 */
+    struct list_pos after; /* all 0: from the start */
+    bool more;
+    struct list_pos last;
+};
+
 /* 建议清单: the suggestions of f (drafts never), by id. */
 enum yy_err store_list_suggestions(struct db *db, struct arena *a, const struct list_filter *f,
-                                   struct list_suggestion_row **out, size_t *n, struct yy_error *e);
+                                   struct list_page *page, struct list_suggestion_row **out,
+                                   size_t *n, struct yy_error *e);
 /* 交办清单: the active assignments of the suggestions of f (of f->unit_id
  * only, when set). */
 enum yy_err store_list_assignments(struct db *db, struct arena *a, const struct list_filter *f,
-                                   struct list_assignment_row **out, size_t *n, struct yy_error *e);
+                                   struct list_page *page, struct list_assignment_row **out,
+                                   size_t *n, struct yy_error *e);
 /* 效果清单: the active lead assignments with a reply, of the suggestions of
  * f (of f->unit_id only, when set). */
 enum yy_err store_list_results(struct db *db, struct arena *a, const struct list_filter *f,
-                               struct list_result_row **out, size_t *n, struct yy_error *e);
+                               struct list_page *page, struct list_result_row **out, size_t *n,
+                               struct yy_error *e);
 
 /* The list of kind k for f as a table (domain/lists.h), days left counted
- * from now: what the API and `youyue export` render. */
+ * from now: what the API and `youyue export` render.  page: NULL for the
+ * whole list, else one page of it (see struct list_page). */
 enum yy_err store_list_table(struct db *db, struct arena *a, enum list_kind k,
-                             const struct list_filter *f, int64_t now, struct table *out,
-                             struct yy_error *e);
+                             const struct list_filter *f, struct list_page *page, int64_t now,
+                             struct table *out, struct yy_error *e);
 
 /* ---- the dashboard (GET /api/v1/stats) ---------------------------------------- */
 

@@ -141,7 +141,7 @@ test('建议清单 as JSON: every row and cell, drafts and other years left out'
   assert.deepEqual(r.body.columns.map((c) => c.title), HEADERS.suggestions);
   assert.deepEqual(r.body.columns.map((c) => c.type),
     ['integer', 'text', 'text', 'text', 'text', 'text', 'date', 'text', 'boolean']);
-  assert.equal(r.body.next_cursor, undefined, 'a report is one document, not a page');
+  assert.equal(r.body.next_cursor, null, 'one page holds them all (default limit 20)');
   assert.deepEqual(r.body.items, [S1, S2, S3, S6]);
 });
 
@@ -183,6 +183,87 @@ test('效果清单: replied lead assignments with the latest evaluation, follow-
   assert.deepEqual(r.body.items, [R1, R5]);
   const y25 = await srv.get('/api/v1/lists/results?year=2025', as.l_leader);
   assert.deepEqual(y25.body.items, [R7]);
+});
+
+// ---- pages of the JSON ------------------------------------------------------------------
+
+/** Walks every page of path with limit; returns the items and the pages. */
+async function walk(path, limit, who = as.l_admin) {
+  const items = [];
+  const pages = [];
+  let cursor = null;
+  for (let i = 0; i < 50; i++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const r = await srv.get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, who);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.body.items.length <= limit, 'a page holds at most limit rows');
+    assert.ok(Array.isArray(r.body.columns), 'every page carries the columns');
+    pages.push(r.body);
+    items.push(...r.body.items);
+    cursor = r.body.next_cursor;
+    if (cursor === null) return { items, pages };
+    assert.equal(typeof cursor, 'string');
+    assert.equal(r.body.items.length, limit, 'only the last page is short');
+  }
+  throw new Error('the pages never end');
+}
+
+for (const kind of ['suggestions', 'assignments', 'results']) {
+  test(`${NAMES[kind]}: every page size walks to the whole list, the CSV's rows in the CSV's order`, async () => {
+    for (const query of ['?year=2026', '?year=2025', '?year=2026&street=9001', '?year=2026&unit=9301',
+      '?year=2026&unit=9302', '?year=2026&street=9002&unit=9302']) {
+      const csv = await getBytes(`/api/v1/lists/${kind}${query}&format=csv`, as.l_admin);
+      assert.equal(csv.status, 200);
+      const rows = parseCsv(csv.bytes.subarray(3).toString('utf8')).slice(1);
+      for (const limit of [1, 2, 3, 100]) {
+        const { items, pages } = await walk(`/api/v1/lists/${kind}${query}`, limit);
+        const cols = pages[0].columns.map((c) => c.key);
+        assert.deepEqual(items.map((item) => cols.map((k) => csvCell(item[k]))), rows, `${kind}${query} limit ${limit}`);
+        assert.equal(pages.length, Math.max(1, Math.ceil(rows.length / limit)), `${kind}${query} limit ${limit}: pages`);
+      }
+    }
+  });
+}
+
+test('交办清单 pages split inside a suggestion: lead, then co, then the next suggestion', async () => {
+  const { items, pages } = await walk('/api/v1/lists/assignments?year=2026', 1);
+  assert.deepEqual(items, [A1, A2, A3, A4, A5]);
+  assert.equal(pages.length, 5);
+  assert.notEqual(pages[0].next_cursor, pages[1].next_cursor);
+  const two = await walk('/api/v1/lists/assignments?year=2026', 3);
+  assert.deepEqual(two.pages.map((p) => p.items.map((x) => x.assignment_id)), [[9501, 9502, 9503], [9504, 9505]]);
+});
+
+test('a page of unit staff stays in their unit; a cursor is only a position', async () => {
+  const { items } = await walk('/api/v1/lists/assignments', 1, as.l_unit2);
+  assert.deepEqual(items, [A2, A5]);
+  // the cursor of an admin's page used by the unit: still only the unit's rows after it
+  const first = await srv.get('/api/v1/lists/assignments?limit=1', as.l_admin);
+  const r = await srv.get(`/api/v1/lists/assignments?limit=10&cursor=${first.body.next_cursor}`, as.l_unit1);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.items, [A3]);
+  assert.equal(r.body.next_cursor, null);
+});
+
+test('limit and cursor: 1..100, an opaque cursor; anything else 400; exports take neither', async () => {
+  for (const l of ['0', '101', '-1', 'abc', '', '1.5'])
+    isError(await srv.get(`/api/v1/lists/suggestions?limit=${l}`, as.l_admin), 400, 'invalid_limit', 'limit');
+  isError(await srv.get('/api/v1/lists/suggestions?limit=1&limit=2', as.l_admin), 400, 'invalid_limit', 'limit');
+  const good = (await srv.get('/api/v1/lists/assignments?limit=1', as.l_admin)).body.next_cursor;
+  const forged = [
+    'nonsense!', 'cDEyMw', Buffer.from('l1.2.3').toString('base64url'), Buffer.from('l1.0').toString('base64url'),
+    Buffer.from('l1.0.3.4').toString('base64url'), Buffer.from('l-1.0.3').toString('base64url'),
+    Buffer.from('lx.0.3').toString('base64url'), 'A'.repeat(200),
+  ];
+  for (const c of forged)
+    isError(await srv.get(`/api/v1/lists/assignments?cursor=${encodeURIComponent(c)}`, as.l_admin), 400, 'invalid_cursor', 'cursor');
+  isError(await srv.get(`/api/v1/lists/assignments?cursor=${good}&cursor=${good}`, as.l_admin), 400, 'invalid_cursor', 'cursor');
+  isError(await srv.get('/api/v1/lists/results?format=csv&limit=5', as.l_admin), 400, 'invalid_parameter', 'limit');
+  isError(await srv.get(`/api/v1/lists/results?format=xlsx&cursor=${good}`, as.l_admin), 400, 'invalid_parameter', 'cursor');
+  const past = await srv.get(`/api/v1/lists/suggestions?cursor=${Buffer.from('l999999.0.0').toString('base64url')}`, as.l_admin);
+  assert.equal(past.status, 200);
+  assert.deepEqual(past.body.items, [], 'past the end: an empty page');
+  assert.equal(past.body.next_cursor, null);
 });
 
 // ---- CSV -------------------------------------------------------------------------------

@@ -4,13 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, isError } from './harness.mjs';
-import { NOW, seed } from './lists_seed.mjs';
+import { NOW, seed, sql, ts } from './lists_seed.mjs';
 
 process.env.YOUYUE_NOW = String(NOW);
 
 let srv;
 before(async () => {
-  srv = await startServer({ demo: false });
+  // --stats-ttl 0: every answer computed afresh (the cache has its own test, last)
+  srv = await startServer({ demo: false, args: ['--stats-ttl', '0'] });
   seed(srv.db);
 });
 after(async () => { assert.equal(await srv.stop(), 0); });
@@ -165,4 +166,44 @@ test('bad parameters: 400 naming the parameter', async () => {
     ['/api/v1/stats?street=424242', 'invalid_parameter', 'street'],
   ];
   for (const [path, code, field] of cases) isError(await srv.get(path), 400, code, field);
+});
+
+test('--stats-ttl: an answer is kept for the TTL, as it was (as_of included); without it writes show at once', async () => {
+  const cached = await startServer({ demo: false, db: srv.db, args: ['--stats-ttl', '3600'] });
+  try {
+    const first = await cached.get('/api/v1/stats');
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.headers.get('x-cache'), 'miss');
+    const fresh = await srv.get('/api/v1/stats');
+    assert.equal(fresh.headers.get('x-cache'), null, 'TTL 0: no cache');
+    assert.deepEqual(first.body, fresh.body, 'the cache holds exactly the computed answer');
+
+    // a concern raised in the period, written behind both servers' backs
+    sql(srv.db, `INSERT INTO concerns (id, tracking_code, title, body, category, station_id, street_id, source,
+      status, contact_name, contact_phone, created_at, updated_at)
+      VALUES (9950, 'T9950', '诉求9950', '内容', '其他', 9101, 9001, 'station', 'new', '居民', '13900009950',
+      ${ts('2026-06-01T10:00')}, ${NOW});`);
+    const after = await srv.get('/api/v1/stats');
+    assert.equal(after.body.concerns.total, first.body.concerns.total + 1, 'TTL 0 sees the write at once');
+    assert.equal(after.body.concerns.by_status.new, first.body.concerns.by_status.new + 1);
+
+    const again = await cached.get('/api/v1/stats');
+    assert.equal(again.headers.get('x-cache'), 'hit');
+    assert.equal(again.text, first.text, 'within the TTL: the same bytes, the same as_of');
+    assert.equal(again.body.concerns.total, first.body.concerns.total);
+
+    // each period and street is its own entry, computed when first asked
+    const other = await cached.get('/api/v1/stats?from=2026-01-01&to=2026-12-31&street=9001');
+    assert.equal(other.headers.get('x-cache'), 'miss');
+    const june = await cached.get('/api/v1/stats?from=2026-06-01&to=2026-06-30');
+    assert.equal(june.headers.get('x-cache'), 'miss');
+    assert.deepEqual(june.body, (await srv.get('/api/v1/stats?from=2026-06-01&to=2026-06-30')).body,
+      'computed when asked: the new concern is in it');
+    assert.equal((await cached.get('/api/v1/stats?from=2026-06-01&to=2026-06-30')).headers.get('x-cache'), 'hit');
+    // the same period named differently (the defaults) is the same entry
+    assert.equal((await cached.get('/api/v1/stats?from=2026-01-01')).headers.get('x-cache'), 'hit');
+    isError(await cached.get('/api/v1/stats?from=2026-13-01'), 400, 'invalid_date', 'from');
+  } finally {
+    assert.equal(await cached.stop(), 0);
+  }
 });
