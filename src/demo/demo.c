@@ -4,7 +4,11 @@
 #include <string.h>
 
 #include "demo/demo_data.h"
+#include "core/timeutil.h"
 #include "domain/auth.h"
+#include "domain/reception.h"
+#include "store/reception.h"
+#include "store/activity.h"
 #include "store/store.h"
 
 const struct demo_account demo_accounts[] = {
@@ -18,6 +22,107 @@ const struct demo_account demo_accounts[] = {
     {"resident", "resident", "群众"},
 };
 const size_t demo_accounts_n = sizeof(demo_accounts) / sizeof(demo_accounts[0]);
+
+/* Each station's reception-day rule as a structured schedule (the text rule
+ * read as one: docs/RECEPTIONS.md), with a duty rota of the deputies placed
+ * there, two a time, counted from 1 January 2026. */
+static enum yy_err load_reception_schedules(struct db *db, struct arena *a, struct yy_error *e)
+{
+    struct station_filter sf = {0};
+    struct station *stations;
+    size_t ns;
+    enum yy_err rc = store_stations_list(db, a, &sf, &stations, &ns, e);
+    for (size_t i = 0; rc == YY_OK && i < ns; i++) {
+        struct reception_plan p = {.station_id = stations[i].id,
+                                   .active = true,
+                                   .per_day = 2,
+                                   .rota_from = time_days_from_civil(2026, 1, 1)};
+        if (!reception_rule_parse(stations[i].reception_rule, &p.s))
+            continue;
+        struct deputy_filter df = {.station_id = stations[i].id};
+        struct deputy *ds;
+        size_t nd;
+        if ((rc = store_deputies_list(db, a, &df, &ds, &nd, e)) != YY_OK)
+            break;
+        if (nd > RECEPTION_ROTA_MAX)
+            nd = RECEPTION_ROTA_MAX;
+        p.rota = arena_calloc(a, nd ? nd : 1, sizeof(int64_t));
+        for (size_t j = 0; j < nd; j++)
+            p.rota[p.n_rota++] = ds[j].id;
+        rc = store_reception_plan_put_tx(db, &p, time_now(), e);
+    }
+    return rc;
+}
+
+/* demo_activities: held ones with their record, coming ones open or drafts,
+ * placed in time around the day the demo is loaded (no registrations: those
+ * are residents' personal data). */
+static enum yy_err load_activities(struct db *db, struct arena *a, struct yy_error *e)
+{
+    struct station_filter sf = {0};
+    struct station *stations;
+    struct unit *units;
+    size_t ns, nu;
+    enum yy_err rc = store_stations_list(db, a, &sf, &stations, &ns, e);
+    if (rc == YY_OK)
+        rc = store_units_list(db, a, 0, 0, &units, &nu, e);
+    int64_t now = time_now();
+    int64_t today = (now + TIME_CST_OFFSET) / 86400;
+    for (size_t i = 0; rc == YY_OK && i < demo_activities_n; i++) {
+        const struct demo_activity *da = &demo_activities[i];
+        int64_t starts = (today + da->day) * 86400 - TIME_CST_OFFSET + da->hour * 3600 +
+                         da->minute * 60;
+        struct activity act = {.title = da->title,
+                               .theme = da->theme,
+                               .venue = da->venue ? da->venue : "",
+                               .starts_at = starts,
+                               .ends_at = starts + da->duration_min * 60,
+                               .capacity = da->capacity,
+                               .minutes = da->minutes,
+                               .created_at = starts - 10 * 86400,
+                               .updated_at = now};
+        if (!act_kind_from_name(da->kind, &act.kind) ||
+            !act_state_from_name(da->status, &act.status) ||
+            (da->station >= 0 && (size_t)da->station >= ns) || (size_t)da->deputies_at >= ns)
+            return yy_fail(e, YY_INTERNAL, "bad_demo_data", da->title, NULL);
+        if (act.created_at > now)
+            act.created_at = now;
+        if (act.status != AS_DRAFT)
+            act.published_at = act.created_at;
+        if (act.status == AS_CLOSED)
+            act.closed_at = act.ends_at + 3600;
+        int64_t deputies[3];
+        size_t n_deputies = 0;
+        if (da->station >= 0) {
+            /* stations come back in id order, as they were added */
+            const struct station *s = &stations[da->station];
+            act.station_id = s->id;
+            act.street_id = s->street_id;
+            act.community_id = s->community_id;
+        }
+        struct deputy_filter df = {.station_id = stations[da->deputies_at].id, .limit = 3};
+        struct deputy *ds;
+        size_t nd;
+        if ((rc = store_deputies_list(db, a, &df, &ds, &nd, e)) != YY_OK)
+            break;
+        for (size_t k = 0; k < nd && k < 3; k++)
+            deputies[n_deputies++] = ds[k].id;
+        int64_t unit = 0;
+        for (size_t k = 0; da->unit && k < nu; k++)
+            if (!strcmp(units[k].name, da->unit))
+                unit = units[k].id;
+        if (da->unit && !unit)
+            return yy_fail(e, YY_INTERNAL, "bad_demo_data", da->unit, NULL);
+        rc = store_activity_insert_tx(db, &act, deputies, n_deputies, &unit, unit ? 1 : 0, e);
+        if (rc == YY_OK && act.status == AS_CLOSED)
+            rc = store_activity_attendance_tx(db, act.id, deputies, n_deputies < 2 ? n_deputies : 2,
+                                              e);
+        if (rc == YY_OK && da->question)
+            rc = store_activity_qa_add_tx(db, act.id, da->question, da->answer, unit,
+                                          act.starts_at + 3600, e);
+    }
+    return rc;
+}
 
 static enum yy_err load(struct db *db, struct arena *a, struct yy_error *e)
 {
@@ -75,6 +180,8 @@ static enum yy_err load(struct db *db, struct arena *a, struct yy_error *e)
             (rc = store_deputy_add(db, a, &d, e)) != YY_OK)
             return rc;
     }
+    if ((rc = load_reception_schedules(db, a, e)) != YY_OK)
+        return rc;
     int64_t demo_unit = 0; /* the demo `unit` login works for 区建设局 */
     for (size_t i = 0; i < demo_units_n; i++) {
         struct unit u = {.name = demo_units[i].name};
@@ -114,7 +221,7 @@ static enum yy_err load(struct db *db, struct arena *a, struct yy_error *e)
         if ((rc = store_user_add(db, &u, e)) != YY_OK)
             return rc;
     }
-    return YY_OK;
+    return load_activities(db, a, e);
 }
 
 enum yy_err demo_load(struct db *db, struct arena *a, struct yy_error *e)

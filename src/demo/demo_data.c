@@ -839,3 +839,29 @@ const struct demo_unit demo_units[] = {
     {"唐家墩街道办事处", "street_office"},
 };
 const size_t demo_units_n = sizeof demo_units / sizeof demo_units[0];
+
+/* 大夹社区代表接待室: in the demo community */
+#define DAJIA 13
+const struct demo_activity demo_activities[] = {
+    /* the first one is the forum of the street-lights case (DOMAIN.md §6) */
+    {"talk", "约您共话:夜间出行安全", "小区道路照明、背街小巷路灯", DAJIA, 0, NULL, -20, 19, 0, 120,
+     60, "closed", "区城管执法局",
+     "居民代表、人大代表和区城管执法局共话夜间出行安全。群众反映问题 9 个,当场答复 6 个,"
+     "其余 3 个由区城管执法局承诺一个月内办结。",
+     "常青路小区主干道没有路灯,老人晚上出行不便,能否安装?",
+     "区城管执法局当场承诺一个月内安装太阳能路灯和 LED 路灯。"},
+    {"learn", "约您共学:民法典进社区", "相邻关系、物业纠纷中的法律问题", -1, 0,
+     "江汉区文化馆三楼报告厅", -45, 14, 30, 90, 120, "closed", NULL,
+     "律师代表讲解民法典中的相邻关系和物业服务合同,解答群众提问 15 个。", NULL, NULL},
+    {"supervise", "约您共督:背街小巷环境整治", "督查背街小巷环境卫生和占道经营", DAJIA, 0, NULL,
+     -10, 9, 0, 120, 20, "closed", "区城管执法局",
+     "代表一行实地察看 6 条背街小巷,提出整改意见 4 条,交区城管执法局限期整改。",
+     "占道经营反复出现怎么办?", "区城管执法局将建立长效巡查机制,每周通报。"},
+    {"build", "约您共建:口袋公园改造议事会", "口袋公园改造方案征求意见", DAJIA, 0, NULL, 7, 15, 0,
+     90, 40, "open", "区建设局", NULL, NULL, NULL},
+    {"evaluate", "约您共评:燃气安全服务评议", "居民和代表评议燃气入户安检服务", DAJIA, 0, NULL, 12,
+     9, 30, 120, 30, "open", "武汉市燃气集团江汉分公司", NULL, NULL, NULL},
+    {"share", "约您共享:年度代表建议办理成果", "晒一晒今年代表建议的办理结果", DAJIA, 0, NULL, 20,
+     10, 0, 90, 80, "draft", NULL, NULL, NULL, NULL},
+};
+const size_t demo_activities_n = sizeof demo_activities / sizeof demo_activities[0];

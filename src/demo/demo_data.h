@@ -60,4 +60,26 @@ extern const size_t demo_deputies_n;
 extern const struct demo_unit demo_units[];
 extern const size_t demo_units_n;
 
+/* 代表有约 activities (docs/ACTIVITIES.md), placed in time relative to the
+ * day the demo is loaded: held ones (closed, with their record) and coming
+ * ones (open for registration, or a draft).  kind: learn talk build supervise
+ * evaluate share; status: draft open closed.  The deputies invited are the
+ * first three placed at station deputies_at (the first two attended a held
+ * one).  They sit in the demo community (大夹社区), so the demo street and
+ * community logins run them. */
+struct demo_activity {
+    const char *kind, *title, *theme;
+    long station;      /* index into demo_stations, or -1 for the venue */
+    long deputies_at;  /* index into demo_stations */
+    const char *venue; /* NULL with a station */
+    int day;           /* days from the load day; negative: already held */
+    int hour, minute, duration_min;
+    int capacity;
+    const char *status;
+    const char *unit; /* the department invited (a demo_units name), or NULL */
+    const char *minutes, *question, *answer; /* the record of a held one */
+};
+extern const struct demo_activity demo_activities[];
+extern const size_t demo_activities_n;
+
 #endif
