@@ -9,6 +9,8 @@
 #include "api/jsonio.h"
 #include "core/timeutil.h"
 #include "domain/geo.h"
+#include "domain/reception.h"
+#include "store/reception.h"
 #include "store/store.h"
 
 /* Store errors carry their own message; copy into the request's error. */
@@ -352,8 +354,37 @@ static enum yy_err get_station(struct request *req, struct response *res)
         deputy_write(&w, req, &ds[i]);
     jsonw_array_end(&w);
     jsonw_key(&w, "next_reception_day");
+    /* the structured schedule when the station has an active one, else its
+     * text rule read as one; either way moved off holidays (RECEPTIONS.md) */
+    struct reception_plan plan;
+    struct reception_schedule rule;
+    const struct reception_schedule *sched = NULL;
+    enum yy_err prc = store_reception_plan_get(app->db, req->arena, id, &plan, &req->err);
+    if (prc != YY_OK && prc != YY_NOT_FOUND)
+        return prc;
+    if (prc == YY_OK)
+        sched = plan.active ? &plan.s : NULL;
+    else if (reception_rule_parse(s.reception_rule, &rule))
+        sched = &rule;
+    struct reception_occurrence occ;
     int64_t start, end;
-    if (reception_next(s.reception_rule, time_now(), &start, &end)) {
+    if (sched && reception_next_occurrence(sched, app->calendar, time_now(), &occ)) {
+        char date[11];
+        reception_format_date(occ.day, date);
+        jsonw_object_begin(&w);
+        jsonw_key(&w, "date");
+        jsonw_string(&w, date);
+        jsonw_key(&w, "starts_at");
+        api_write_time(&w, occ.starts_at);
+        jsonw_key(&w, "ends_at");
+        api_write_time(&w, occ.ends_at);
+        jsonw_key(&w, "moved");
+        jsonw_bool(&w, occ.day != occ.nominal_day);
+        jsonw_key(&w, "provisional");
+        jsonw_bool(&w, occ.provisional);
+        jsonw_object_end(&w);
+    } else if (!sched && prc == YY_NOT_FOUND &&
+               reception_next(s.reception_rule, time_now(), &start, &end)) {
         jsonw_object_begin(&w);
         jsonw_key(&w, "starts_at");
         api_write_time(&w, start);

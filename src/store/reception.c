@@ -1,0 +1,681 @@
+/* reception.c (store) - reception days over db.h; see store/reception.h.
+ * Portable SQL only: $n placeholders, no engine-specific functions. */
+#include "store/reception.h"
+
+#include <string.h>
+
+#include "store/sql.h"
+
+static enum yy_err need_tx(struct db *db, struct yy_error *e)
+{
+    return db_in_transaction(db)
+               ? YY_OK
+               : yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
+}
+
+static int64_t col_id(struct db_stmt *st, int col)
+{
+    return db_col_null(st, col) ? 0 : db_col_int(st, col);
+}
+
+/* A growable array of int64 in the arena. */
+struct ids {
+    int64_t *v;
+    size_t n, cap;
+};
+
+static void ids_push(struct arena *a, struct ids *x, int64_t id)
+{
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 8;
+        int64_t *bigger = arena_alloc(a, cap * sizeof(*bigger));
+        if (x->n)
+            memcpy(bigger, x->v, x->n * sizeof(*bigger));
+        x->v = bigger;
+        x->cap = cap;
+    }
+    x->v[x->n++] = id;
+}
+
+/* Every first column of a bound statement, as ids. */
+static enum yy_err ids_rows(struct arena *a, struct db_stmt *st, struct ids *x, struct yy_error *e)
+{
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row)
+        ids_push(a, x, db_col_int(st, 0));
+    db_done(st);
+    return rc;
+}
+
+/* ---- schedules --------------------------------------------------------------------- */
+
+#define PLAN_COLS                                                                                  \
+    "station_id, day_kind, day, nth, weekday, months, month_mask, start_minute, end_minute,"       \
+    " slot_minutes, places, on_day_off, missing_day, rota_per_day, rota_from, active,"             \
+    " created_at, updated_at"
+
+static void plan_row(struct db_stmt *st, struct reception_plan *p)
+{
+    memset(p, 0, sizeof(*p));
+    reception_schedule_default(&p->s);
+    p->station_id = db_col_int(st, 0);
+    rc_day_kind_from_name(db_col_text(st, 1), &p->s.day_kind);
+    p->s.day = (int)db_col_int(st, 2);
+    p->s.nth = (int)db_col_int(st, 3);
+    p->s.weekday = (int)db_col_int(st, 4);
+    rc_months_from_name(db_col_text(st, 5), &p->s.months);
+    p->s.month_mask = (unsigned)db_col_int(st, 6);
+    p->s.start_minute = (int)db_col_int(st, 7);
+    p->s.end_minute = (int)db_col_int(st, 8);
+    p->s.slot_minutes = (int)db_col_int(st, 9);
+    p->s.places = (int)db_col_int(st, 10);
+    rc_day_off_from_name(db_col_text(st, 11), &p->s.day_off);
+    rc_missing_day_from_name(db_col_text(st, 12), &p->s.missing_day);
+    p->per_day = (int)db_col_int(st, 13);
+    p->rota_from = db_col_int(st, 14);
+    p->active = db_col_int(st, 15) != 0;
+    p->created_at = db_col_int(st, 16);
+    p->updated_at = db_col_int(st, 17);
+}
+
+enum yy_err store_reception_plan_get(struct db *db, struct arena *a, int64_t station_id,
+                                     struct reception_plan *out, struct yy_error *e)
+{
+    enum yy_err rc;
+    {
+        PREP(st, db, "SELECT " PLAN_COLS " FROM reception_schedules WHERE station_id = $1", e);
+        db_bind_int(st, 1, station_id);
+        rc = sql_one(st, e);
+        if (rc == YY_OK)
+            plan_row(st, out);
+        db_done(st);
+        if (rc != YY_OK)
+            return rc;
+    }
+    PREP(st, db, "SELECT deputy_id FROM reception_rota WHERE station_id = $1 ORDER BY position", e);
+    db_bind_int(st, 1, station_id);
+    struct ids x = {0};
+    rc = ids_rows(a, st, &x, e);
+    out->rota = x.v;
+    out->n_rota = x.n;
+    return rc;
+}
+
+enum yy_err store_reception_plan_put_tx(struct db *db, const struct reception_plan *p, int64_t now,
+                                        struct yy_error *e)
+{
+    enum yy_err rc = need_tx(db, e);
+    if (rc != YY_OK)
+        return rc;
+    {
+        PREP(st, db,
+             "INSERT INTO reception_schedules (" PLAN_COLS ")"
+             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+             " $17)"
+             " ON CONFLICT (station_id) DO UPDATE SET day_kind = $2, day = $3, nth = $4,"
+             " weekday = $5, months = $6, month_mask = $7, start_minute = $8, end_minute = $9,"
+             " slot_minutes = $10, places = $11, on_day_off = $12, missing_day = $13,"
+             " rota_per_day = $14, rota_from = $15, active = $16, updated_at = $17",
+             e);
+        db_bind_int(st, 1, p->station_id);
+        db_bind_text(st, 2, rc_day_kind_name(p->s.day_kind));
+        db_bind_int(st, 3, p->s.day);
+        db_bind_int(st, 4, p->s.nth);
+        db_bind_int(st, 5, p->s.weekday);
+        db_bind_text(st, 6, rc_months_name(p->s.months));
+        db_bind_int(st, 7, p->s.month_mask);
+        db_bind_int(st, 8, p->s.start_minute);
+        db_bind_int(st, 9, p->s.end_minute);
+        db_bind_int(st, 10, p->s.slot_minutes);
+        db_bind_int(st, 11, p->s.places);
+        db_bind_text(st, 12, rc_day_off_name(p->s.day_off));
+        db_bind_text(st, 13, rc_missing_day_name(p->s.missing_day));
+        db_bind_int(st, 14, p->per_day);
+        db_bind_int(st, 15, p->rota_from);
+        db_bind_int(st, 16, p->active ? 1 : 0);
+        db_bind_int(st, 17, now);
+        if ((rc = sql_run(st, e)) != YY_OK)
+            return rc;
+    }
+    {
+        PREP(st, db, "DELETE FROM reception_rota WHERE station_id = $1", e);
+        db_bind_int(st, 1, p->station_id);
+        if ((rc = sql_run(st, e)) != YY_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < p->n_rota; i++) {
+        PREP(st, db,
+             "INSERT INTO reception_rota (station_id, position, deputy_id) VALUES ($1, $2, $3)", e);
+        db_bind_int(st, 1, p->station_id);
+        db_bind_int(st, 2, (int64_t)i);
+        db_bind_int(st, 3, p->rota[i]);
+        if ((rc = sql_run(st, e)) != YY_OK)
+            return rc;
+    }
+    return YY_OK;
+}
+
+enum yy_err store_reception_duty_set_tx(struct db *db, int64_t station_id, int64_t day,
+                                        const int64_t *deputy_ids, size_t n, struct yy_error *e)
+{
+    enum yy_err rc = need_tx(db, e);
+    if (rc != YY_OK)
+        return rc;
+    {
+        PREP(st, db, "DELETE FROM reception_duty WHERE station_id = $1 AND day = $2", e);
+        db_bind_int(st, 1, station_id);
+        db_bind_int(st, 2, day);
+        if ((rc = sql_run(st, e)) != YY_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        PREP(st, db,
+             "INSERT INTO reception_duty (station_id, day, deputy_id, position)"
+             " VALUES ($1, $2, $3, $4)",
+             e);
+        db_bind_int(st, 1, station_id);
+        db_bind_int(st, 2, day);
+        db_bind_int(st, 3, deputy_ids[i]);
+        db_bind_int(st, 4, (int64_t)i);
+        if ((rc = sql_run(st, e)) != YY_OK)
+            return rc;
+    }
+    return YY_OK;
+}
+
+/* ---- reception days ----------------------------------------------------------------- */
+
+static enum yy_err deputy_names(struct db *db, struct arena *a, struct reception_deputy *d,
+                                size_t n, struct yy_error *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        PREP(st, db, "SELECT name FROM deputies WHERE id = $1", e);
+        db_bind_int(st, 1, d[i].id);
+        enum yy_err rc = sql_one(st, e);
+        d[i].name = rc == YY_OK ? sql_col_str(a, st, 0) : "";
+        db_done(st);
+        if (rc != YY_OK && rc != YY_NOT_FOUND)
+            return rc;
+    }
+    return YY_OK;
+}
+
+enum yy_err store_reception_days(struct db *db, struct arena *a, const struct calendar *cal,
+                                 int64_t station_id, int64_t from_day, int64_t to_day,
+                                 struct reception_plan *plan, struct reception_day **out, size_t *n,
+                                 struct yy_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    struct reception_plan local;
+    if (!plan)
+        plan = &local;
+    enum yy_err rc = store_reception_plan_get(db, a, station_id, plan, e);
+    if (rc == YY_NOT_FOUND)
+        return YY_OK;
+    if (rc != YY_OK)
+        return rc;
+    if (!plan->active || from_day > to_day || to_day - from_day > RC_RANGE_MAX_DAYS)
+        return YY_OK;
+    const struct reception_schedule *s = &plan->s;
+    size_t count = reception_occurrences(s, cal, from_day, to_day, NULL, 0);
+    if (!count)
+        return YY_OK;
+    struct reception_occurrence *occ = arena_alloc(a, count * sizeof(*occ));
+    reception_occurrences(s, cal, from_day, to_day, occ, count);
+    struct reception_day *days = arena_calloc(a, count, sizeof(*days));
+    size_t n_slots = (size_t)reception_slot_count(s);
+
+    /* the rotation's count: occurrences from rota_from up to the first one */
+    int64_t k = -1;
+    if (plan->n_rota && occ[0].day >= plan->rota_from) {
+        k = 0;
+        for (int64_t d = plan->rota_from; d < occ[0].day; d += RC_RANGE_MAX_DAYS) {
+            int64_t end = d + RC_RANGE_MAX_DAYS - 1;
+            if (end >= occ[0].day)
+                end = occ[0].day - 1;
+            k += (int64_t)reception_occurrences(s, cal, d, end, NULL, 0);
+        }
+    }
+    for (size_t i = 0; i < count; i++) {
+        struct reception_day *r = &days[i];
+        r->station_id = station_id;
+        r->occ = occ[i];
+        r->n_slots = n_slots;
+        r->booked = arena_calloc(a, n_slots ? n_slots : 1, sizeof(int));
+        /* explicit duty for the date, else the rotation */
+        struct ids x = {0};
+        {
+            PREP(st, db,
+                 "SELECT deputy_id FROM reception_duty WHERE station_id = $1 AND day = $2"
+                 " ORDER BY position",
+                 e);
+            db_bind_int(st, 1, station_id);
+            db_bind_int(st, 2, occ[i].day);
+            if ((rc = ids_rows(a, st, &x, e)) != YY_OK)
+                return rc;
+        }
+        bool in_rotation = k >= 0 || (plan->n_rota && occ[i].day >= plan->rota_from);
+        if (in_rotation && k < 0)
+            k = 0;
+        if (x.n) {
+            r->explicit_duty = true;
+            r->deputies = arena_calloc(a, x.n, sizeof(*r->deputies));
+            for (size_t j = 0; j < x.n; j++)
+                r->deputies[j].id = x.v[j];
+            r->n_deputies = x.n;
+        } else if (in_rotation) {
+            size_t pos[RECEPTION_ROTA_MAX];
+            size_t per = plan->per_day > 0 ? (size_t)plan->per_day : 1;
+            if (per > RECEPTION_ROTA_MAX)
+                per = RECEPTION_ROTA_MAX;
+            size_t m = reception_rota_positions(k, plan->n_rota, per, pos);
+            r->deputies = arena_calloc(a, m ? m : 1, sizeof(*r->deputies));
+            for (size_t j = 0; j < m; j++)
+                r->deputies[j].id = plan->rota[pos[j]];
+            r->n_deputies = m;
+        }
+        if (in_rotation)
+            k++;
+        if ((rc = deputy_names(db, a, r->deputies, r->n_deputies, e)) != YY_OK)
+            return rc;
+    }
+
+    /* places taken and walk-ins, for the whole period at once */
+    PREP(st, db,
+         "SELECT day, kind, slot_minute, COUNT(*) FROM reception_bookings"
+         " WHERE station_id = $1 AND day >= $2 AND day <= $3 AND status <> 'cancelled'"
+         " GROUP BY day, kind, slot_minute",
+         e);
+    db_bind_int(st, 1, station_id);
+    db_bind_int(st, 2, from_day);
+    db_bind_int(st, 3, to_day);
+    bool row;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        int64_t day = db_col_int(st, 0);
+        const char *kind = db_col_text(st, 1);
+        int slot = db_col_null(st, 2) ? -1 : (int)db_col_int(st, 2);
+        int cnt = (int)db_col_int(st, 3);
+        for (size_t i = 0; i < count; i++) {
+            if (days[i].occ.day != day)
+                continue;
+            if (kind && !strcmp(kind, "walk_in")) {
+                days[i].walk_ins += cnt;
+            } else {
+                int idx = reception_slot_index(s, slot);
+                if (idx >= 0)
+                    days[i].booked[idx] += cnt;
+            }
+        }
+    }
+    db_done(st);
+    if (rc != YY_OK)
+        return rc;
+    *out = days;
+    *n = count;
+    return YY_OK;
+}
+
+enum yy_err store_reception_days_of_deputy(struct db *db, struct arena *a,
+                                           const struct calendar *cal, int64_t deputy_id,
+                                           int64_t from_day, int64_t to_day,
+                                           struct reception_day **out, size_t *n,
+                                           struct yy_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    struct ids stations = {0};
+    {
+        PREP(st, db,
+             "SELECT station_id FROM reception_rota WHERE deputy_id = $1"
+             " UNION SELECT station_id FROM reception_duty WHERE deputy_id = $1"
+             " AND day >= $2 AND day <= $3 ORDER BY 1",
+             e);
+        db_bind_int(st, 1, deputy_id);
+        db_bind_int(st, 2, from_day);
+        db_bind_int(st, 3, to_day);
+        enum yy_err rc = ids_rows(a, st, &stations, e);
+        if (rc != YY_OK)
+            return rc;
+    }
+    size_t cap = 16, k = 0;
+    struct reception_day *all = arena_alloc(a, cap * sizeof(*all));
+    for (size_t i = 0; i < stations.n; i++) {
+        struct reception_day *days;
+        size_t nd;
+        enum yy_err rc =
+            store_reception_days(db, a, cal, stations.v[i], from_day, to_day, NULL, &days, &nd, e);
+        if (rc != YY_OK)
+            return rc;
+        for (size_t j = 0; j < nd; j++) {
+            bool on_duty = false;
+            for (size_t q = 0; q < days[j].n_deputies; q++)
+                on_duty = on_duty || days[j].deputies[q].id == deputy_id;
+            if (!on_duty)
+                continue;
+            if (k == cap) {
+                struct reception_day *bigger = arena_alloc(a, 2 * cap * sizeof(*all));
+                memcpy(bigger, all, k * sizeof(*all));
+                all = bigger;
+                cap *= 2;
+            }
+            all[k++] = days[j];
+        }
+    }
+    /* date order across stations (insertion sort: a deputy has few) */
+    for (size_t i = 1; i < k; i++) {
+        struct reception_day t = all[i];
+        size_t j = i;
+        for (; j > 0 && all[j - 1].occ.starts_at > t.occ.starts_at; j--)
+            all[j] = all[j - 1];
+        all[j] = t;
+    }
+    *out = all;
+    *n = k;
+    return YY_OK;
+}
+
+/* ---- bookings ----------------------------------------------------------------------- */
+
+enum yy_err store_reception_slot_taken(struct db *db, int64_t station_id, int64_t day, int slot,
+                                       int *out, struct yy_error *e)
+{
+    PREP(st, db,
+         "SELECT COUNT(*) FROM reception_bookings WHERE station_id = $1 AND day = $2"
+         " AND kind = 'booking' AND slot_minute = $3 AND status <> 'cancelled'",
+         e);
+    db_bind_int(st, 1, station_id);
+    db_bind_int(st, 2, day);
+    db_bind_int(st, 3, slot);
+    enum yy_err rc = sql_one(st, e);
+    *out = rc == YY_OK ? (int)db_col_int(st, 0) : 0;
+    db_done(st);
+    return rc;
+}
+
+enum yy_err store_reception_booked_by(struct db *db, int64_t station_id, int64_t day,
+                                      const char *phone, int64_t user_id, bool *out,
+                                      struct yy_error *e)
+{
+    PREP(st, db,
+         "SELECT COUNT(*) FROM reception_bookings WHERE station_id = $1 AND day = $2"
+         " AND kind = 'booking' AND status <> 'cancelled'"
+         " AND (phone = $3 OR user_id = $4)",
+         e);
+    db_bind_int(st, 1, station_id);
+    db_bind_int(st, 2, day);
+    db_bind_text(st, 3, phone);
+    if (user_id)
+        db_bind_int(st, 4, user_id);
+    else
+        db_bind_null(st, 4);
+    enum yy_err rc = sql_one(st, e);
+    *out = rc == YY_OK && db_col_int(st, 0) > 0;
+    db_done(st);
+    return rc;
+}
+
+#define BOOKING_COLS                                                                               \
+    "id, station_id, day, kind, slot_minute, code, name, phone, user_id, note, status,"            \
+    " created_at, updated_at"
+
+static void booking_row(struct arena *a, struct db_stmt *st, struct reception_booking *b)
+{
+    memset(b, 0, sizeof(*b));
+    b->id = db_col_int(st, 0);
+    b->station_id = db_col_int(st, 1);
+    b->day = db_col_int(st, 2);
+    b->kind = sql_col_str(a, st, 3);
+    b->slot_minute = db_col_null(st, 4) ? -1 : (int)db_col_int(st, 4);
+    b->code = sql_col_dup(a, st, 5);
+    b->name = sql_col_str(a, st, 6);
+    b->phone = sql_col_dup(a, st, 7);
+    b->user_id = col_id(st, 8);
+    b->note = sql_col_str(a, st, 9);
+    b->status = sql_col_str(a, st, 10);
+    b->created_at = db_col_int(st, 11);
+    b->updated_at = db_col_int(st, 12);
+}
+
+#define CODE_TRIES 8
+
+enum yy_err store_reception_booking_insert_tx(struct db *db, struct arena *a,
+                                              struct reception_booking *b, struct yy_error *e)
+{
+    enum yy_err rc = need_tx(db, e);
+    if (rc != YY_OK)
+        return rc;
+    bool walk_in = !strcmp(b->kind, "walk_in");
+    for (int attempt = 0; attempt < CODE_TRIES; attempt++) {
+        char code[RC_CODE_LEN + 1];
+        reception_code_new(code);
+        /* a savepoint, so a taken code undoes only this attempt */
+        if ((rc = db_begin(db)) != YY_OK)
+            return yy_fail(e, rc, "database_busy", "数据库繁忙,请稍后再试", NULL);
+        PREP(st, db,
+             "INSERT INTO reception_bookings (station_id, day, kind, slot_minute, code, name,"
+             " phone, user_id, note, status, created_at, updated_at)"
+             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+             e);
+        db_bind_int(st, 1, b->station_id);
+        db_bind_int(st, 2, b->day);
+        db_bind_text(st, 3, b->kind);
+        if (walk_in || b->slot_minute < 0)
+            db_bind_null(st, 4);
+        else
+            db_bind_int(st, 4, b->slot_minute);
+        db_bind_text(st, 5, walk_in ? NULL : code);
+        db_bind_text(st, 6, b->name ? b->name : "");
+        db_bind_text(st, 7, b->phone);
+        if (b->user_id)
+            db_bind_int(st, 8, b->user_id);
+        else
+            db_bind_null(st, 8);
+        db_bind_text(st, 9, b->note ? b->note : "");
+        db_bind_text(st, 10, b->status);
+        db_bind_int(st, 11, b->created_at);
+        bool row;
+        rc = db_step(st, &row, e);
+        if (rc == YY_OK && row)
+            b->id = db_col_int(st, 0);
+        db_done(st);
+        if (rc == YY_OK) {
+            if ((rc = db_commit(db)) != YY_OK)
+                return yy_fail(e, rc, "database_busy", "数据库繁忙,请稍后再试", NULL);
+            b->code = walk_in ? NULL : arena_strdup(a, code);
+            return YY_OK;
+        }
+        db_rollback(db);
+        if (rc != YY_CONFLICT || walk_in)
+            return rc;
+        /* a taken code is drawn again; any other unique index is this
+         * phone's or account's booking of the day */
+        bool code_taken;
+        {
+            PREP(q, db, "SELECT COUNT(*) FROM reception_bookings WHERE code = $1", e);
+            db_bind_text(q, 1, code);
+            rc = sql_one(q, e);
+            code_taken = rc == YY_OK && db_col_int(q, 0) > 0;
+            db_done(q);
+        }
+        if (rc != YY_OK)
+            return rc;
+        if (!code_taken)
+            return yy_fail(e, YY_CONFLICT, "already_booked", "同一电话或账号当天已有预约",
+                           b->phone ? "phone" : NULL);
+    }
+    return yy_fail(e, YY_CONFLICT, "code_exhausted", "预约码生成失败,请重试", NULL);
+}
+
+enum yy_err store_reception_booking_by_code(struct db *db, struct arena *a, const char *code,
+                                            struct reception_booking *out, struct yy_error *e)
+{
+    PREP(st, db, "SELECT " BOOKING_COLS " FROM reception_bookings WHERE code = $1", e);
+    db_bind_text(st, 1, code);
+    enum yy_err rc = sql_one(st, e);
+    if (rc == YY_OK)
+        booking_row(a, st, out);
+    db_done(st);
+    return rc;
+}
+
+enum yy_err store_reception_booking_get(struct db *db, struct arena *a, int64_t id,
+                                        struct reception_booking *out, struct yy_error *e)
+{
+    PREP(st, db, "SELECT " BOOKING_COLS " FROM reception_bookings WHERE id = $1", e);
+    db_bind_int(st, 1, id);
+    enum yy_err rc = sql_one(st, e);
+    if (rc == YY_OK)
+        booking_row(a, st, out);
+    db_done(st);
+    return rc;
+}
+
+enum yy_err store_reception_booking_status_tx(struct db *db, int64_t id, const char *status,
+                                              int64_t now, struct yy_error *e)
+{
+    enum yy_err rc = need_tx(db, e);
+    if (rc != YY_OK)
+        return rc;
+    PREP(st, db, "UPDATE reception_bookings SET status = $1, updated_at = $2 WHERE id = $3", e);
+    db_bind_text(st, 1, status);
+    db_bind_int(st, 2, now);
+    db_bind_int(st, 3, id);
+    return sql_run(st, e);
+}
+
+enum yy_err store_reception_bookings(struct db *db, struct arena *a, int64_t station_id,
+                                     int64_t day, struct reception_booking **out, size_t *n,
+                                     struct yy_error *e)
+{
+    PREP(st, db,
+         "SELECT " BOOKING_COLS " FROM reception_bookings WHERE station_id = $1 AND day = $2"
+         " ORDER BY kind, slot_minute, id",
+         e);
+    db_bind_int(st, 1, station_id);
+    db_bind_int(st, 2, day);
+    size_t cap = 16, k = 0;
+    struct reception_booking *items = arena_alloc(a, cap * sizeof(*items));
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        if (k == cap) {
+            struct reception_booking *bigger = arena_alloc(a, 2 * cap * sizeof(*items));
+            memcpy(bigger, items, k * sizeof(*items));
+            items = bigger;
+            cap *= 2;
+        }
+        booking_row(a, st, &items[k++]);
+    }
+    db_done(st);
+    *out = items;
+    *n = k;
+    return rc;
+}
+
+/* ---- records ------------------------------------------------------------------------ */
+
+enum yy_err store_reception_record_insert_tx(struct db *db, struct reception_record *r,
+                                             struct yy_error *e)
+{
+    enum yy_err rc = need_tx(db, e);
+    if (rc != YY_OK)
+        return rc;
+    {
+        PREP(st, db,
+             "INSERT INTO reception_records (station_id, day, residents_received, summary,"
+             " recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+             e);
+        db_bind_int(st, 1, r->station_id);
+        db_bind_int(st, 2, r->day);
+        db_bind_int(st, 3, r->residents_received);
+        db_bind_text(st, 4, r->summary ? r->summary : "");
+        if (r->recorded_by)
+            db_bind_int(st, 5, r->recorded_by);
+        else
+            db_bind_null(st, 5);
+        db_bind_int(st, 6, r->created_at);
+        bool row;
+        rc = db_step(st, &row, e);
+        if (rc == YY_OK && row)
+            r->id = db_col_int(st, 0);
+        db_done(st);
+        if (rc == YY_CONFLICT)
+            return yy_fail(e, YY_CONFLICT, "record_exists", "该接待日已有接待记录", NULL);
+        if (rc != YY_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < r->n_deputies; i++) {
+        PREP(st, db, "INSERT INTO reception_record_deputies (record_id, deputy_id) VALUES ($1, $2)",
+             e);
+        db_bind_int(st, 1, r->id);
+        db_bind_int(st, 2, r->deputy_ids[i]);
+        if ((rc = sql_run(st, e)) != YY_OK)
+            return rc == YY_CONFLICT
+                       ? yy_fail(e, YY_BAD_INPUT, "duplicate_deputy", "代表重复", "deputy_ids")
+                       : rc;
+    }
+    for (size_t i = 0; i < r->n_concerns; i++) {
+        PREP(st, db,
+             "INSERT INTO reception_record_concerns (record_id, concern_id) VALUES ($1, $2)", e);
+        db_bind_int(st, 1, r->id);
+        db_bind_int(st, 2, r->concern_ids[i]);
+        if ((rc = sql_run(st, e)) != YY_OK)
+            return rc == YY_CONFLICT ? yy_fail(e, YY_CONFLICT, "concern_already_recorded",
+                                               "该群众意见已记入接待记录", "concern_ids")
+                                     : rc;
+    }
+    return YY_OK;
+}
+
+enum yy_err store_reception_record_get(struct db *db, struct arena *a, int64_t station_id,
+                                       int64_t day, struct reception_record *out,
+                                       struct yy_error *e)
+{
+    enum yy_err rc;
+    memset(out, 0, sizeof(*out));
+    {
+        PREP(st, db,
+             "SELECT id, residents_received, summary, recorded_by, created_at"
+             " FROM reception_records WHERE station_id = $1 AND day = $2",
+             e);
+        db_bind_int(st, 1, station_id);
+        db_bind_int(st, 2, day);
+        rc = sql_one(st, e);
+        if (rc == YY_OK) {
+            out->id = db_col_int(st, 0);
+            out->residents_received = (int)db_col_int(st, 1);
+            out->summary = sql_col_str(a, st, 2);
+            out->recorded_by = col_id(st, 3);
+            out->created_at = db_col_int(st, 4);
+        }
+        db_done(st);
+        if (rc != YY_OK)
+            return rc;
+    }
+    out->station_id = station_id;
+    out->day = day;
+    struct ids x = {0};
+    {
+        PREP(st, db,
+             "SELECT deputy_id FROM reception_record_deputies WHERE record_id = $1"
+             " ORDER BY deputy_id",
+             e);
+        db_bind_int(st, 1, out->id);
+        if ((rc = ids_rows(a, st, &x, e)) != YY_OK)
+            return rc;
+    }
+    out->deputy_ids = x.v;
+    out->n_deputies = x.n;
+    struct ids y = {0};
+    PREP(st, db,
+         "SELECT concern_id FROM reception_record_concerns WHERE record_id = $1"
+         " ORDER BY concern_id",
+         e);
+    db_bind_int(st, 1, out->id);
+    rc = ids_rows(a, st, &y, e);
+    out->concern_ids = y.v;
+    out->n_concerns = y.n;
+    return rc;
+}
