@@ -1,0 +1,332 @@
+/* api_record.c - GET /api/v1/deputies/{id}/record?from=&to=: the deputy's
+ * work record (履职档案, issue 5 §6, docs/RECORD.md).  Counts over the period
+ * and the newest items of each kind.  Admin and the deputy themself see
+ * everything; everyone else the public view: counts, the activities and
+ * receptions (public events), published suggestions - never a concern's
+ * words and never residents' data.  Rules in domain/record.c, rows in
+ * store/record.c. */
+#include <string.h>
+
+#include "api/api.h"
+#include "api/jsonio.h"
+#include "core/table.h"
+#include "core/timeutil.h"
+#include "domain/record.h"
+#include "domain/stats.h"
+#include "store/lists.h"
+#include "store/record.h"
+#include "store/store.h"
+
+static void write_int(struct jsonw *w, const char *key, int64_t v)
+{
+    jsonw_key(w, key);
+    jsonw_int(w, v);
+}
+
+static void write_time(struct jsonw *w, const char *key, int64_t t)
+{
+    jsonw_key(w, key);
+    if (t)
+        api_write_time(w, t);
+    else
+        jsonw_null(w);
+}
+
+static void write_day(struct jsonw *w, const char *key, int64_t day)
+{
+    char s[11];
+    table_format_day(day, s);
+    jsonw_key(w, key);
+    jsonw_string(w, s);
+}
+
+static void write_rate(struct jsonw *w, const char *key, struct stat_rate r)
+{
+    jsonw_key(w, key);
+    if (r.defined)
+        jsonw_double(w, r.value);
+    else
+        jsonw_null(w);
+}
+
+static void write_ratings(struct jsonw *w, const char *key, const struct rating_counts *r)
+{
+    jsonw_key(w, key);
+    jsonw_object_begin(w);
+    write_int(w, "satisfied", r->satisfied);
+    write_int(w, "basically_satisfied", r->basically_satisfied);
+    write_int(w, "dissatisfied", r->dissatisfied);
+    write_rate(w, "satisfaction_rate", rating_satisfaction(r));
+    jsonw_object_end(w);
+}
+
+static enum yy_err query_day(struct request *req, const char *key, int64_t *day)
+{
+    const char *v;
+    enum yy_err rc = query_text(req, key, 16, &v);
+    if (rc != YY_OK || !v)
+        return rc;
+    if (!stats_parse_date(v, day))
+        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_date",
+                       "日期须为 YYYY-MM-DD 格式的有效日期(2000—2100年)", key);
+    return YY_OK;
+}
+
+static void write_summary(struct jsonw *w, const struct record_summary *s)
+{
+    jsonw_key(w, "summary");
+    jsonw_object_begin(w);
+    write_int(w, "activities_attended", s->activities_attended);
+    write_int(w, "receptions_held", s->receptions_held);
+
+    jsonw_key(w, "concerns");
+    jsonw_object_begin(w);
+    write_int(w, "claimed", s->concerns_claimed);
+    for (int o = 0; o < RCO_COUNT; o++)
+        write_int(w, record_concern_outcome_name((enum record_concern_outcome)o),
+                  s->concerns_by_outcome[o]);
+    write_rate(w, "resolution_rate", record_concern_resolution(s));
+    write_ratings(w, "ratings", &s->concern_ratings);
+    jsonw_object_end(w);
+
+    jsonw_key(w, "suggestions");
+    jsonw_object_begin(w);
+    write_int(w, "raised", s->suggestions_raised);
+    write_int(w, "cosigned", s->suggestions_cosigned);
+    for (int o = 0; o < RSO_COUNT; o++)
+        write_int(w, record_suggestion_outcome_name((enum record_suggestion_outcome)o),
+                  s->suggestions_by_outcome[o]);
+    write_int(w, "replies", s->replies);
+    jsonw_key(w, "reply_classes");
+    jsonw_array_begin(w);
+    for (size_t i = 0; i < s->n_classes; i++) {
+        jsonw_object_begin(w);
+        jsonw_key(w, "class");
+        jsonw_string(w, s->classes[i]);
+        jsonw_key(w, "label");
+        jsonw_string(w, reply_class_label_zh(s->classes[i]));
+        write_int(w, "count", s->class_counts[i]);
+        jsonw_object_end(w);
+    }
+    jsonw_array_end(w);
+    jsonw_key(w, "evaluations");
+    jsonw_object_begin(w);
+    write_int(w, "evaluated", rating_counts_total(&s->result));
+    write_ratings(w, "attitude", &s->attitude);
+    write_ratings(w, "result", &s->result);
+    jsonw_object_end(w);
+    jsonw_object_end(w);
+    jsonw_object_end(w);
+}
+
+static void write_activities(struct jsonw *w, const struct record_activity *x, size_t n)
+{
+    jsonw_key(w, "activities");
+    jsonw_array_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        jsonw_object_begin(w);
+        write_int(w, "id", x[i].id);
+        jsonw_key(w, "kind");
+        jsonw_string(w, x[i].kind);
+        jsonw_key(w, "title");
+        jsonw_string(w, x[i].title);
+        jsonw_key(w, "status");
+        jsonw_string(w, x[i].status);
+        write_time(w, "starts_at", x[i].starts_at);
+        write_time(w, "ends_at", x[i].ends_at);
+        jsonw_key(w, "station_id");
+        if (x[i].station_id)
+            jsonw_int(w, x[i].station_id);
+        else
+            jsonw_null(w);
+        jsonw_key(w, "place");
+        jsonw_string(w, x[i].station_name ? x[i].station_name : x[i].venue);
+        jsonw_object_end(w);
+    }
+    jsonw_array_end(w);
+}
+
+static void write_receptions(struct jsonw *w, const struct record_reception *x, size_t n,
+                             enum record_view view)
+{
+    jsonw_key(w, "receptions");
+    jsonw_array_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        char day[11];
+        table_format_day(x[i].day, day);
+        jsonw_object_begin(w);
+        write_int(w, "id", x[i].id);
+        write_int(w, "station_id", x[i].station_id);
+        jsonw_key(w, "station_name");
+        jsonw_string(w, x[i].station_name);
+        jsonw_key(w, "date");
+        jsonw_string(w, day);
+        write_int(w, "residents_received", x[i].residents_received);
+        write_int(w, "concerns", x[i].concerns);
+        if (view == RECORD_FULL) { /* what residents raised: not public */
+            jsonw_key(w, "summary");
+            jsonw_string(w, x[i].summary);
+        }
+        jsonw_object_end(w);
+    }
+    jsonw_array_end(w);
+}
+
+static void write_concerns(struct jsonw *w, const struct record_concern *c, size_t n)
+{
+    jsonw_key(w, "concerns");
+    jsonw_array_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        jsonw_object_begin(w);
+        write_int(w, "id", c[i].id);
+        jsonw_key(w, "title");
+        jsonw_string(w, c[i].title);
+        jsonw_key(w, "category");
+        jsonw_string(w, c[i].category);
+        jsonw_key(w, "status");
+        jsonw_string(w, c[i].status);
+        jsonw_key(w, "outcome");
+        jsonw_string(w, record_concern_outcome_name(record_concern_outcome_of(c[i].status)));
+        write_time(w, "claimed_at", c[i].claimed_at);
+        write_time(w, "resolved_at", c[i].resolved_at);
+        jsonw_key(w, "rating");
+        jsonw_string(w, c[i].rating);
+        jsonw_key(w, "suggestion_id");
+        if (c[i].suggestion_id)
+            jsonw_int(w, c[i].suggestion_id);
+        else
+            jsonw_null(w);
+        jsonw_object_end(w);
+    }
+    jsonw_array_end(w);
+}
+
+static void write_suggestions(struct jsonw *w, const struct record_suggestion *s, size_t n)
+{
+    jsonw_key(w, "suggestions");
+    jsonw_array_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        jsonw_object_begin(w);
+        write_int(w, "id", s[i].id);
+        jsonw_key(w, "title");
+        jsonw_string(w, s[i].title);
+        jsonw_key(w, "category");
+        jsonw_string(w, s[i].category);
+        jsonw_key(w, "role");
+        jsonw_string(w, s[i].author ? "author" : "cosigner");
+        jsonw_key(w, "status");
+        jsonw_string(w, s[i].status);
+        jsonw_key(w, "outcome");
+        jsonw_string(w,
+                     record_suggestion_outcome_name(record_suggestion_outcome_of(s[i].status)));
+        jsonw_key(w, "published");
+        jsonw_bool(w, s[i].published);
+        jsonw_key(w, "key");
+        jsonw_bool(w, s[i].key);
+        write_time(w, "submitted_at", s[i].submitted_at);
+        write_time(w, "replied_at", s[i].replied_at);
+        jsonw_key(w, "reply_classes");
+        jsonw_array_begin(w);
+        for (size_t k = 0; k < s[i].n_reply_classes; k++)
+            jsonw_string(w, s[i].reply_classes[k]);
+        jsonw_array_end(w);
+        jsonw_key(w, "evaluation");
+        if (s[i].result) {
+            jsonw_object_begin(w);
+            jsonw_key(w, "attitude");
+            jsonw_string(w, s[i].attitude);
+            jsonw_key(w, "result");
+            jsonw_string(w, s[i].result);
+            jsonw_object_end(w);
+        } else {
+            jsonw_null(w);
+        }
+        jsonw_object_end(w);
+    }
+    jsonw_array_end(w);
+}
+
+static enum yy_err get_record(struct request *req, struct response *res)
+{
+    struct db *db = api_app(req)->db;
+    struct arena *a = req->arena;
+    int64_t id;
+    enum yy_err rc = path_id(req, &id);
+    if (rc != YY_OK)
+        return rc;
+    int64_t now = time_now(), from_day, to_day;
+    stats_year_days(stats_year_of(now), &from_day, &to_day);
+    rc = query_day(req, "from", &from_day);
+    if (rc == YY_OK)
+        rc = query_day(req, "to", &to_day);
+    if (rc != YY_OK)
+        return rc;
+    if (from_day > to_day)
+        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_range", "开始日期不能晚于结束日期",
+                       "from");
+    struct deputy d;
+    rc = store_deputy_get(db, a, id, &d, &req->err);
+    if (rc != YY_OK)
+        return rc;
+
+    const struct caller *c = api_caller(req);
+    enum record_view view = record_view_for(c->via == AUTH_NONE ? NULL : &c->user, id);
+    struct record_period p = {.deputy_id = id,
+                              .from = stats_day_start(from_day),
+                              .to = stats_day_start(to_day + 1),
+                              .from_day = from_day,
+                              .to_day = to_day};
+
+    const char **classes = NULL;
+    struct record_summary sum;
+    rc = store_stats_reply_classes(db, a, &classes, &req->err);
+    if (rc != YY_OK)
+        return rc;
+    record_summary_init(&sum, classes);
+    rc = store_record_counts(db, a, &p, &sum, &req->err);
+
+    struct record_activity *acts = NULL;
+    struct record_concern *concerns = NULL;
+    struct record_suggestion *sugs = NULL;
+    struct record_reception *recs = NULL;
+    size_t n_acts = 0, n_concerns = 0, n_sugs = 0, n_recs = 0;
+    if (rc == YY_OK)
+        rc = store_record_activities(db, a, &p, RECORD_LIST_MAX, &acts, &n_acts, &req->err);
+    if (rc == YY_OK)
+        rc = store_record_receptions(db, a, &p, RECORD_LIST_MAX, &recs, &n_recs, &req->err);
+    if (rc == YY_OK && record_concerns_listed(view))
+        rc = store_record_concerns(db, a, &p, RECORD_LIST_MAX, &concerns, &n_concerns, &req->err);
+    if (rc == YY_OK)
+        rc = store_record_suggestions(db, a, &p, !record_suggestion_listed(view, false),
+                                      RECORD_LIST_MAX, &sugs, &n_sugs, &req->err);
+    if (rc != YY_OK)
+        return rc;
+
+    struct jsonw w;
+    api_reply_begin(res, 200, 8192, &w);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "deputy");
+    jsonw_object_begin(&w);
+    write_int(&w, "id", d.id);
+    jsonw_key(&w, "name");
+    jsonw_string(&w, d.name);
+    jsonw_object_end(&w);
+    write_day(&w, "from", from_day);
+    write_day(&w, "to", to_day);
+    jsonw_key(&w, "view");
+    jsonw_string(&w, record_view_name(view));
+    write_summary(&w, &sum);
+    write_activities(&w, acts, n_acts);
+    write_receptions(&w, recs, n_recs, view);
+    if (record_concerns_listed(view))
+        write_concerns(&w, concerns, n_concerns);
+    write_suggestions(&w, sugs, n_sugs);
+    write_int(&w, "list_max", RECORD_LIST_MAX);
+    jsonw_object_end(&w);
+    return api_reply_end(&w);
+}
+
+enum yy_err api_record_routes(struct router *r)
+{
+    return router_add(r, "GET", "/api/v1/deputies/{id}/record", get_record, 0);
+}
