@@ -267,6 +267,30 @@ awk -v yr="${best_rps[youyue]}" -v nr="${best_rps[nginx]}" \
   printf "youyue peak RSS (VmHWM)  %6.1f MB target < 64 MB  %s   (RSS now %.1f MB)\n", mb, (mb < 64 ? "PASS" : "MISS"), rss / 1024
 }'
 
+# ---- the residents' pages (docs/WEB.md), as ratios to the JSON endpoint ------------
+# The home page and a station page rendered by the server (anonymous: the page
+# cache serves them as the response cache serves the JSON list), each within
+# 2x the JSON stations endpoint's throughput, each under 50 KB with its assets.
+echo
+echo "pages (anonymous) against GET $PATH_Q on the same youyue:"
+assets=0
+for a in site.css site.js; do
+  n=$(curl -sS --max-time 10 "http://127.0.0.1:$yy_port/static/$a" | wc -c) || die "GET /static/$a failed"
+  assets=$((assets + n))
+done
+for pg_path in / /stations/1; do
+  code=$(curl -sS -o "$tmp/page.html" -w '%{http_code} %{content_type}' --max-time 10 \
+    "http://127.0.0.1:$yy_port$pg_path") || die "curl $pg_path failed"
+  [[ $code == "200 text/html"* ]] || die "GET $pg_path answered '$code', want 200 text/html"
+  bytes=$(( $(wc -c <"$tmp/page.html") + assets ))
+  run_wrk page "http://127.0.0.1:$yy_port$pg_path" "$WARMUP" "$tmp/warm-page.txt"
+  measure page "http://127.0.0.1:$yy_port$pg_path" web >/dev/null
+  awk -v p="$pg_path" -v r="$RPS" -v q="$P99" -v j="${best_rps[youyue]}" -v b="$bytes" 'BEGIN {
+    ratio = (j > 0) ? r / j : 0
+    printf "  %-12s %9.0f req/s  p99 %7.2f ms  page/json %5.2f  target >= 0.50  %s   %6.1f KB with assets  target < 50 KB  %s\n",
+      p, r, q, ratio, (ratio >= 0.5 ? "PASS" : "MISS"), b / 1024, (b < 50 * 1024 ? "PASS" : "MISS") }'
+done
+
 # ---- the same endpoints on PostgreSQL ------------------------------------------
 # A throwaway cluster (tests/pg.sh), the same demo data, the same wrk settings.
 # The stations list is served from the response cache on SQLite and is never

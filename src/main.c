@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/ttl_cache.h"
 #include "cli/export.h"
 #include "cli/import.h"
 #include "cli/remind_timer.h"
@@ -25,6 +26,7 @@
 #include "store/audit.h"
 #include "store/remind.h"
 #include "store/store.h"
+#include "web/qr.h"
 
 #define EXIT_USAGE 2
 
@@ -199,6 +201,8 @@ static int cmd_serve(int argc, char **argv)
                                          {"max-inflight", required_argument, 0, 'm'},
                                          {"calendar", required_argument, 0, 'c'},
                                          {"remind-interval", required_argument, 0, 'R'},
+                                         {"stats-ttl", required_argument, 0, 'S'},
+                                         {"public-url", required_argument, 0, 'U'},
                                          {"demo", no_argument, 0, 'D'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
@@ -211,6 +215,7 @@ static int cmd_serve(int argc, char **argv)
     int64_t threads = ncpu > 0 ? ncpu : 2, anon_rate = 60, max_inflight = 1024;
     const char *calendar_dir = NULL;
     int64_t remind_minutes = 10;
+    int64_t stats_ttl = 60;
     const char *proxies[17] = {0};
     size_t n_proxies = 0;
     bool demo = false, quiet = false;
@@ -238,9 +243,18 @@ static int cmd_serve(int argc, char **argv)
             if (!parse_int64(optarg, 0, 7 * 24 * 60, &remind_minutes))
                 usage_error("serve", "--remind-interval must be minutes from 0 (off) to 10080");
             break;
+        case 'S':
+            if (!parse_int64(optarg, 0, 86400, &stats_ttl))
+                usage_error("serve", "--stats-ttl must be seconds from 0 (off) to 86400");
+            break;
         case 'm':
             if (!parse_int64(optarg, 1, 1000000, &max_inflight))
                 usage_error("serve", "--max-inflight must be a positive number");
+            break;
+        case 'U':
+            if (web_qr_set_public_url(optarg) != YY_OK)
+                usage_error("serve", "--public-url must be http:// or https:// and a host, "
+                                     "e.g. https://youyue.example.cn");
             break;
         case 'D': demo = true; break;
         case 'q': quiet = true; break;
@@ -269,6 +283,12 @@ static int cmd_serve(int argc, char **argv)
                  "  --remind-interval M the supervision sweep (as `youyue remind`) every M\n"
                  "                      minutes, the first shortly after start (default 10,\n"
                  "                      0 = off, e.g. when cron runs `youyue remind`)\n"
+                 "  --stats-ttl S       keep each dashboard answer (GET /api/v1/stats) S\n"
+                 "                      seconds; its as_of says when it was taken (default\n"
+                 "                      60, 0 = compute every request)\n"
+                 "  --public-url URL    the address residents reach the server at, for the\n"
+                 "                      stations' QR codes (default: from each request's\n"
+                 "                      Host header)\n"
                  "  --quiet             no request log lines");
             return 0;
         default: bad_option("serve", argv);
@@ -318,6 +338,9 @@ static int cmd_serve(int argc, char **argv)
     if (app_init(&app, db, (unsigned)anon_rate) != 0)
         die("cannot set up the application");
     app.calendar = load_calendar(calendar_dir);
+    if (stats_ttl && !(app.stats_cache = ttl_cache_new(stats_ttl * 1000, STATS_CACHE_ENTRIES,
+                                                       STATS_CACHE_BYTES)))
+        die("cannot set up the application");
     struct http_config cfg = {.host = host,
                               .port = (uint16_t)port,
                               .threads = (unsigned)threads,

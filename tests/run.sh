@@ -6,13 +6,18 @@
 #              script starts with tests/pg.sh and removes at exit), and once
 #              more (normal build) reading from a synchronous hot standby of
 #              that cluster (tests/pg.sh start-replica, YOUYUE_PG_READ_URL)
+#   browser:   the Node test runner over tests/browser/ (Debian's chromium driven
+#              by playwright-core, axe, screenshots into tests/artifacts/screenshots)
+#              against the normal build, on SQLite and on PostgreSQL; without
+#              chromium it fails
 # Each suite's own output goes to tests/artifacts/<suite>.log; failures are shown.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=tests/artifacts
 mkdir -p "$out"
 # the HTTP suite's own dependencies (package.json: exceljs reads XLSX back)
-if [ ! -d node_modules ] && [ -f package-lock.json ]; then
+# (again when package-lock.json is newer than what npm last installed)
+if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci --no-audit --no-fund >"$out/npm-ci.log" 2>&1 || { echo "--- npm ci failed:"; tail -20 "$out/npm-ci.log"; }
 fi
 total_pass=0 total_fail=0 total_skip=0
@@ -43,7 +48,7 @@ run_cmocka() { # build-dir label
 run_node() { # binary label [pg-url [pg-read-url]]
   local bin=$1 label=$2 pg=${3:-} pgread=${4:-}
   local log="$out/$label.log"
-  YOUYUE_PG_URL="$pg" YOUYUE_PG_READ_URL="$pgread" YOUYUE_BIN="$bin" node --test --test-reporter=tap --test-concurrency=1 tests/http/ >"$log" 2>&1
+  YOUYUE_PG_URL="$pg" YOUYUE_PG_READ_URL="$pgread" YOUYUE_BIN="$bin" node --test --test-reporter=tap --test-concurrency=1 "${suite_dir:-tests/http/}" >"$log" 2>&1
   local rc=$?
   local pass fail skip
   skip=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$log" | tail -1)
@@ -57,10 +62,22 @@ run_node() { # binary label [pg-url [pg-read-url]]
   count "$label" "$pass" "$fail"
 }
 
+run_browser() { # binary label [pg-url]
+  local chrome=${YOUYUE_CHROMIUM:-/usr/bin/chromium}
+  if [ ! -x "$chrome" ]; then
+    echo "--- $2: chromium not found at $chrome (tools/deps.sh test installs Debian's chromium)"
+    count "$2 (no chromium)" 0 1
+    return
+  fi
+  suite_dir=tests/browser/ run_node "$1" "$2" "${3:-}"
+}
+
 run_cmocka build unit
 run_cmocka build-asan unit-asan
 run_node "$PWD/build/youyue" http
 run_node "$PWD/build-asan/youyue" http-asan
+rm -rf "$out/screenshots"
+run_browser "$PWD/build/youyue" browser
 
 pgdir=$(mktemp -d /tmp/youyue-pg.XXXXXX)
 chmod 755 "$pgdir"
@@ -69,6 +86,7 @@ trap 'tests/pg.sh stop "$pgdir/replica"; tests/pg.sh stop "$pgdir/cluster"; rm -
 if pgurl=$(tests/pg.sh start "$pgdir/cluster" 2>"$out/pg-start.log"); then
   run_node "$PWD/build/youyue" http-postgresql "$pgurl"
   run_node "$PWD/build-asan/youyue" http-postgresql-asan "$pgurl"
+  run_browser "$PWD/build/youyue" browser-postgresql "$pgurl"
   if pgread=$(tests/pg.sh start-replica "$pgdir/cluster" "$pgdir/replica" 2>"$out/pg-replica-start.log"); then
     run_node "$PWD/build/youyue" http-postgresql-replica "$pgurl" "$pgread"
   else

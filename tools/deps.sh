@@ -5,8 +5,9 @@
 set -euo pipefail
 
 build=(meson ninja-build gcc pkg-config python3 libmicrohttpd-dev libsqlite3-dev libpq-dev
-       libjansson-dev libsodium-dev libcmocka-dev libxlsxwriter-dev)
-test=(nodejs npm sqlite3 curl postgresql postgresql-client)
+       libjansson-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libqrencode-dev zlib1g-dev)
+test=(nodejs npm sqlite3 curl postgresql postgresql-client zbar-tools chromium
+      fonts-wqy-zenhei)
 bench=(wrk nginx-light curl postgresql postgresql-client)
 fuzz=(clang)
 

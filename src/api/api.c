@@ -9,10 +9,13 @@
 
 #include "api/cache.h"
 #include "api/jsonio.h"
+#include "api/ttl_cache.h"
 #include "core/timeutil.h"
 #include "http/metrics.h"
 #include "store/audit.h"
 #include "store/store.h"
+#include "web/qr.h"
+#include "web/web.h"
 
 extern const char openapi_json[];
 extern const unsigned long openapi_json_len;
@@ -93,6 +96,8 @@ enum yy_err api_before(struct request *req)
         return YY_OK;
     if (c->via == AUTH_SESSION) {
         const char *sent = request_header(req, "X-CSRF-Token");
+        if (!sent && web_is_page_path(req->path)) /* a page's form: the hidden field */
+            sent = web_form_csrf(req);
         if (!token_equal(sent, c->csrf))
             return yy_fail(&req->err, YY_FORBIDDEN, "csrf_failed",
                            "安全校验失败,请刷新页面后重试", NULL);
@@ -107,6 +112,10 @@ enum yy_err api_before(struct request *req)
 void api_render_error(struct request *req, struct response *res, const struct yy_error *err,
                       const char *allow)
 {
+    if (web_is_page_path(req->path)) { /* pages get an HTML error page in Chinese */
+        web_render_error(req, res, err);
+        return;
+    }
     json_t *body = json_pack("{s:s, s:s, s:s?}", "code", err->code, "message", err->message,
                              "field", err->field);
     if (!body)
@@ -189,7 +198,11 @@ int app_init(struct app *app, struct db *db, unsigned anon_rate)
         api_audit_routes(r) != YY_OK || api_concerns_routes(r) != YY_OK ||
         api_inbox_routes(r) != YY_OK ||
         api_lists_routes(r) != YY_OK || api_stats_routes(r) != YY_OK ||
-        api_suggestions_routes(r) != YY_OK)
+        api_suggestions_routes(r) != YY_OK || api_activities_routes(r) != YY_OK ||
+        api_receptions_routes(r) != YY_OK ||
+        api_record_routes(r) != YY_OK ||
+        api_ical_routes(r) != YY_OK || web_qr_routes(r) != YY_OK ||
+        web_routes(r) != YY_OK)
         return -1;
     return 0;
 }
@@ -201,4 +214,6 @@ void app_release(struct app *app)
     throttle_free(app->login_by_addr);
     throttle_free(app->anon_writes);
     cache_free(app->cache);
+    web_release();
+    ttl_cache_free(app->stats_cache);
 }

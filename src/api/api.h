@@ -17,6 +17,7 @@
 #include "store/db.h"
 
 struct cache;
+struct ttl_cache;
 
 struct app {
     struct db *db;
@@ -28,6 +29,9 @@ struct app {
     int64_t session_ttl;             /* seconds */
     int64_t token_ttl;               /* seconds */
     struct cache *cache;             /* shared responses (api/cache.h) */
+    struct ttl_cache *stats_cache;   /* GET /api/v1/stats answers (api/ttl_cache.h); NULL:
+                                      * computed every time.  Set by the caller after
+                                      * app_init (serve --stats-ttl), freed by app_release */
     const struct calendar *calendar; /* working days (domain/workdays.h); set by the
                                       * caller after app_init, lives as long as the app */
 };
@@ -75,5 +79,9 @@ enum yy_err api_inbox_routes(struct router *r);
 enum yy_err api_lists_routes(struct router *r);
 enum yy_err api_stats_routes(struct router *r);
 enum yy_err api_suggestions_routes(struct router *r);
+enum yy_err api_activities_routes(struct router *r);
+enum yy_err api_receptions_routes(struct router *r);
+enum yy_err api_record_routes(struct router *r);
+enum yy_err api_ical_routes(struct router *r);
 
 #endif

@@ -1,0 +1,89 @@
+/* web_session.c - logging in and out from a page (/login, /logout), through
+ * the API's session routes in-process: the same cookie, the same throttling,
+ * the same CSRF token (which the pages then carry in their forms). */
+#include <string.h>
+
+#include "api/api.h"
+#include "web/web.h"
+
+/* Where to go after logging in: a local path only (no "//host", no scheme). */
+static const char *local_next(const char *next)
+{
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
+        return "/";
+    return next;
+}
+
+static json_t *login_data(const char *login, const char *next, const char *error, const char *field)
+{
+    json_t *f = json_pack("{s:{s:s}, s:{}}", "login", "value", login ? login : "", "password");
+    if (error && field && json_object_get(f, field)) {
+        json_object_set_new(json_object_get(f, field), "error", json_string(error));
+        error = NULL; /* beside its field, not twice */
+    }
+    return json_pack("{s:s, s:o, s:s, s:s?}", "title", "登录", "f", f, "next", local_next(next),
+                     "error", error);
+}
+
+static enum yy_err get_login(struct request *req, struct response *res)
+{
+    return web_page(req, res, 200, "login",
+                    login_data(NULL, kvlist_get(&req->query, "next"), NULL, NULL));
+}
+
+static enum yy_err post_login(struct request *req, struct response *res)
+{
+    struct kvlist form;
+    enum yy_err rc = web_form(req, &form);
+    if (rc != YY_OK)
+        return rc;
+    const char *login = kvlist_get(&form, "login");
+    const char *password = kvlist_get(&form, "password");
+    const char *next = kvlist_get(&form, "next");
+    if (!login || !*login)
+        return web_page(req, res, 400, "login", login_data(login, next, "请输入登录名", "login"));
+    if (!password || !*password)
+        return web_page(req, res, 400, "login", login_data(login, next, "请输入密码", "password"));
+    int status;
+    json_t *out;
+    const char *cookie = NULL;
+    rc = web_api_call(req, "POST", "/api/v1/session",
+                      json_pack("{s:s, s:s}", "login", login, "password", password), &status, &out,
+                      &cookie);
+    if (rc == YY_UNAUTHORIZED || rc == YY_BAD_INPUT || rc == YY_THROTTLED) {
+        int code = rc == YY_THROTTLED ? 429 : rc == YY_UNAUTHORIZED ? 401 : 400;
+        return web_page(
+            req, res, code, "login",
+            login_data(login, next, req->err.message,
+                       rc == YY_BAD_INPUT && req->err.field ? req->err.field : "password"));
+    }
+    if (rc != YY_OK)
+        return rc;
+    json_decref(out);
+    if (cookie)
+        response_header(res, "Set-Cookie", cookie);
+    return web_redirect(req, res, local_next(next));
+}
+
+static enum yy_err post_logout(struct request *req, struct response *res)
+{
+    int status;
+    json_t *out;
+    const char *cookie = NULL;
+    enum yy_err rc = web_api_call(req, "DELETE", "/api/v1/session", NULL, &status, &out, &cookie);
+    if (rc != YY_OK)
+        return rc;
+    json_decref(out);
+    if (cookie)
+        response_header(res, "Set-Cookie", cookie);
+    return web_redirect(req, res, "/");
+}
+
+enum yy_err web_session_routes(struct router *r)
+{
+    enum yy_err rc;
+    if ((rc = router_add(r, "GET", "/login", get_login, 0)) != YY_OK ||
+        (rc = router_add(r, "POST", "/login", post_login, 0)) != YY_OK)
+        return rc;
+    return router_add(r, "POST", "/logout", post_logout, 0);
+}
