@@ -63,6 +63,16 @@ static enum yy_err grow(struct arena *a, void **items, size_t *cap, size_t cnt, 
     "   JOIN stations st ON st.id = ds.station_id"                                                 \
     "   WHERE ds.deputy_id = s.author_id AND st.street_id = $2))"
 
+/* The first suggestion id of the year $1 (suggestions_year: one index
+ * probe).  The lists bound their id ranges from below with it (a page also
+ * with its cursor): PostgreSQL plans a page as a merge join of suggestions
+ * and assignments by id, and neither "s.year = $1" nor "s.id >= $4" bounds
+ * the other side's range, so the first page read every earlier year's rows
+ * and a page in the middle every assignment before it; a whole-year export
+ * read every year's assignments (bench/README.md "Big data").  It changes
+ * no answer; NULL for a year without suggestions: no rows, as before. */
+#define YEAR_FIRST_ID "(SELECT MIN(y.id) FROM suggestions y WHERE y.year = $1)"
+
 static void bind_filter(struct db_stmt *st, const struct list_filter *f)
 {
     db_bind_int(st, 1, f->year);
@@ -140,8 +150,9 @@ enum yy_err store_list_suggestions(struct db *db, struct arena *a, const struct 
     "   WHERE a.suggestion_id = s.id AND a.active = 1 AND a.unit_id = $3))" page_cond
     /* a page: an index range on suggestions_year (year, id) from the cursor */
     PREP(st, db,
-         page ? SUGGESTIONS_SQL(" AND s.id > $4 ORDER BY s.id LIMIT $5")
-              : SUGGESTIONS_SQL(" ORDER BY s.id"),
+         page ? SUGGESTIONS_SQL(" AND s.id > $4 AND s.id >= " YEAR_FIRST_ID
+                                " ORDER BY s.id LIMIT $5")
+              : SUGGESTIONS_SQL(" AND s.id >= " YEAR_FIRST_ID " ORDER BY s.id"),
          e);
     bind_filter(st, f);
     if (page) {
@@ -232,11 +243,16 @@ done:
  * on (suggestions_year), each with its active assignments
  * (assignments_active_unit), in the lists' order.  SQLite joins in the
  * order written after CROSS JOIN, so a unit's page does not read all the
- * unit's assignments through assignments_unit and sort them. */
+ * unit's assignments through assignments_unit and sort them.  PostgreSQL
+ * picks its own order (a merge join on the suggestion id, or a nested
+ * loop); PAGE_FROM_ID ($4: the cursor's suggestion) bounds both sides of
+ * it, since it does not carry "s.id >= $4" over to a.suggestion_id. */
 #define PAGE_FROM " FROM suggestions s CROSS JOIN assignments a JOIN units u ON u.id = a.unit_id"
 #define PAGE_WHERE                                                                                 \
     " WHERE" LIST_WHERE " AND ($3 = 0 OR a.unit_id = $3) AND a.suggestion_id = s.id"               \
     " AND a.active = 1"
+#define YEAR_FROM " AND s.id >= " YEAR_FIRST_ID " AND a.suggestion_id >= " YEAR_FIRST_ID
+#define PAGE_FROM_ID " AND s.id >= $4 AND a.suggestion_id >= $4" YEAR_FROM
 
 enum yy_err store_list_assignments(struct db *db, struct arena *a, const struct list_filter *f,
                                    struct list_page *page, struct list_assignment_row **out,
@@ -252,15 +268,15 @@ enum yy_err store_list_assignments(struct db *db, struct arena *a, const struct 
     ASSIGNMENTS_COLS                                                                               \
     " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"                             \
     " JOIN units u ON u.id = a.unit_id"                                                            \
-    " WHERE" LIST_WHERE " AND a.active = 1 AND " unit_cond                                         \
+    " WHERE" LIST_WHERE " AND a.active = 1 AND " unit_cond YEAR_FROM                               \
     " ORDER BY a.suggestion_id, " ROLE_RANK ", a.unit_id, a.id"
 #define ASSIGNMENTS_PAGE_SQL                                                                       \
-    ASSIGNMENTS_COLS PAGE_FROM PAGE_WHERE                                                          \
-    " AND s.id >= $4 AND (s.id > $4 OR " ROLE_RANK " > $5"                                         \
-    "   OR (" ROLE_RANK " = $5 AND a.unit_id > $6))"                                               \
-    " ORDER BY s.id, " ROLE_RANK ", a.unit_id LIMIT $7"
-    /* The whole list of a unit through its index (assignments_unit): "$3 = 0
-     * OR a.unit_id = $3" would read every active assignment of every year. */
+    ASSIGNMENTS_COLS PAGE_FROM PAGE_WHERE PAGE_FROM_ID                                             \
+        " AND (s.id > $4 OR " ROLE_RANK " > $5"                                                    \
+        "   OR (" ROLE_RANK " = $5 AND a.unit_id > $6))"                                           \
+        " ORDER BY s.id, " ROLE_RANK ", a.unit_id LIMIT $7"
+    /* The whole list of a unit names the unit plainly: "$3 = 0 OR a.unit_id
+     * = $3" would read every active assignment of the year range and filter. */
     PREP(st, db,
          page          ? ASSIGNMENTS_PAGE_SQL
          : f->unit_id ? ASSIGNMENTS_SQL("a.unit_id = $3")
@@ -344,11 +360,12 @@ enum yy_err store_list_results(struct db *db, struct arena *a, const struct list
     " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"                             \
     " JOIN units u ON u.id = a.unit_id" LATEST_EVALUATION                                          \
     " WHERE" LIST_WHERE " AND a.active = 1 AND a.role = 'lead'"                                    \
-    " AND a.replied_at IS NOT NULL AND " unit_cond " ORDER BY a.suggestion_id, a.unit_id, a.id"
+    " AND a.replied_at IS NOT NULL AND " unit_cond YEAR_FROM                                       \
+    " ORDER BY a.suggestion_id, a.unit_id, a.id"
 #define RESULTS_PAGE_SQL                                                                           \
     RESULTS_COLS PAGE_FROM LATEST_EVALUATION PAGE_WHERE                                            \
-    " AND a.role = 'lead' AND a.replied_at IS NOT NULL"                                            \
-    " AND s.id >= $4 AND (s.id > $4 OR a.unit_id > $5) ORDER BY s.id, a.unit_id LIMIT $6"
+        " AND a.role = 'lead' AND a.replied_at IS NOT NULL" PAGE_FROM_ID                           \
+        " AND (s.id > $4 OR a.unit_id > $5) ORDER BY s.id, a.unit_id LIMIT $6"
     PREP(st, db,
          page          ? RESULTS_PAGE_SQL
          : f->unit_id ? RESULTS_SQL("a.unit_id = $3")
