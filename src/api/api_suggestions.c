@@ -169,8 +169,13 @@ static json_t *suggestion_json(struct request *req, const struct suggestion *s,
         const struct sg_signer *g = &s->signers[i];
         json_t *o = json_pack("{s:I, s:s, s:s}", "deputy_id", (json_int_t)g->deputy_id, "name",
                               g->name, "role", g->author ? "author" : "cosigner");
-        if (full)
+        /* 联名: named, confirmed or declined (the author is confirmed) */
+        json_object_set_new(o, "status", json_string(sg_cosign_name(g->cosign)));
+        if (full) {
             json_object_set_new(o, "withdraw_agreed", json_boolean(g->withdraw_agreed));
+            json_object_set_new(o, "decline_reason", text_or_null(g->cosign_reason));
+            json_object_set_new(o, "answered_at", time_or_null(g->cosigned_at));
+        }
         if (c->admin || caller_is_deputy(c, g->deputy_id))
             json_object_set_new(o, "phone", text_or_null(g->phone));
         json_array_append_new(signers, o);
@@ -446,6 +451,24 @@ static enum yy_err get_suggestions(struct request *req, struct response *res)
     STORE(query_int(req, "year", 2000, 9999, &year, NULL));
     f.year = (int)year;
     STORE(query_int(req, "unit", 1, INT64_MAX, &f.unit_id, NULL));
+    /* key=true|false: key suggestions (重点督办) or the others; leader=ID:
+     * the key suggestions that leader supervises, for the staff who see
+     * every suggestion (the leader is not part of the public view) */
+    const char *key = kvlist_get(&req->query, "key");
+    if (key && *key) {
+        if (kvlist_count(&req->query, "key") > 1)
+            return yy_fail(&req->err, YY_BAD_INPUT, "repeated_parameter", "参数重复", "key");
+        if (strcmp(key, "true") && strcmp(key, "false"))
+            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter", "key 须为 true 或 false",
+                           "key");
+        f.key = !strcmp(key, "true") ? 1 : 2;
+    }
+    bool by_leader = false;
+    STORE(query_int(req, "leader", 1, INT64_MAX, &f.leader_id, &by_leader));
+    if (by_leader && !c.sees_all)
+        return yy_fail(&req->err, c.user_id ? YY_FORBIDDEN : YY_UNAUTHORIZED,
+                       c.user_id ? "forbidden" : "login_required",
+                       c.user_id ? "没有权限执行此操作" : "请先登录", "leader");
     f.before_id = pg.after;
     f.limit = pg.limit + 1;
     struct suggestion *items;
@@ -604,6 +627,159 @@ static enum yy_err post_action(struct request *req, struct response *res)
     return reply_suggestion(req, res, 200, id);
 }
 
+/* ---- PATCH /api/v1/suggestions/{id} ---------------------------------------------------
+ * The author edits a draft: read-modify-write under the row lock, in one
+ * transaction with the concerns it links or unlinks, the timeline entry
+ * (edit) and the audit entry. */
+
+/* A concern unlinked from the draft it had become goes back to its claimers
+ * (the concern table's reopen: converted → claimed), as on withdrawal. */
+static enum yy_err unlink_concern(struct request *req, int64_t suggestion_id, int64_t concern_id)
+{
+    struct db *db = api_app(req)->db;
+    struct arena *a = req->arena;
+    STORE(store_suggestion_link_tx(db, suggestion_id, concern_id, false, &req->err));
+    struct concern c;
+    STORE(store_concern_get_for_update(db, a, concern_id, &c, &req->err));
+    if (c.status != CN_CONVERTED || c.suggestion_id != suggestion_id)
+        return YY_OK; /* linked as background: nothing to give back */
+    struct cn_decision d;
+    cn_decide(c.status, CA_REOPEN, CN_ACTOR_SYSTEM, NULL, &d);
+    if (d.result != YY_OK)
+        return YY_OK;
+    enum cn_state from = c.status;
+    if (d.to != CN_SAME)
+        c.status = (enum cn_state)d.to;
+    c.updated_at = time_now();
+    STORE(store_concern_update_tx(db, &c, &req->err));
+    STORE(store_concern_event_tx(db, c.id, cn_action_name(CA_REOPEN), "system",
+                                 "代表修改建议草稿时取消了与本意见的关联,意见回到认领代表处继续跟进",
+                                 "", &req->err));
+    return api_audit(req, "system", "concern.reopen", "concern", c.id,
+                     json_pack("{s:s, s:s, s:I, s:s}", "from", cn_state_name(from), "to",
+                               cn_state_name(c.status), "suggestion_id",
+                               (json_int_t)suggestion_id, "because", "unlinked"));
+}
+
+static bool has(const int64_t *ids, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+static json_t *ids_json(const int64_t *ids, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_integer(ids[i]));
+    return arr;
+}
+
+static enum yy_err edit(struct request *req, int64_t id, struct sg_input *in,
+                        const int64_t *concern_ids, size_t n_concerns, bool has_concerns)
+{
+    struct db *db = api_app(req)->db;
+    struct arena *a = req->arena;
+    struct sg_caller c;
+    struct suggestion s;
+    struct sg_rules rules;
+    caller_of(req, &c);
+    STORE(store_suggestion_get_for_update(db, a, id, &s, &req->err));
+    if (!sg_visible(&s, &c))
+        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "建议不存在", NULL);
+    unsigned actors = sg_actors(&s, &c);
+    struct sg_decision d;
+    sg_decide(s.status, SA_EDIT, actors, &d);
+    if (d.result == YY_CONFLICT)
+        return sg_refuse(a, &d, SA_EDIT, &req->err);
+    if (d.result != YY_OK)
+        return yy_fail(&req->err, YY_FORBIDDEN, "forbidden", "只有领衔代表可以修改建议草稿", NULL);
+    if (in->category) {
+        bool found = false;
+        STORE(store_category_exists(db, in->category, &found, &req->err));
+        if (!found)
+            return yy_fail(&req->err, YY_BAD_INPUT, "unknown_category", "建议类别不存在",
+                           "category");
+    }
+    /* the concern links: new ones checked and converted as on POST, the
+     * ones no longer named unlinked (and given back to their claimers) */
+    struct suggestion_draft added = {0};
+    int64_t *add = arena_calloc(a, n_concerns + 1, sizeof(int64_t));
+    int64_t *gone = arena_calloc(a, s.n_concern_ids + 1, sizeof(int64_t));
+    size_t n_gone = 0;
+    if (has_concerns) {
+        for (size_t i = 0; i < n_concerns; i++)
+            if (!has(s.concern_ids, s.n_concern_ids, concern_ids[i]))
+                add[added.n_concerns++] = concern_ids[i];
+        for (size_t i = 0; i < s.n_concern_ids; i++)
+            if (!has(concern_ids, n_concerns, s.concern_ids[i]))
+                gone[n_gone++] = s.concern_ids[i];
+    }
+    added.concern_ids = add;
+    struct link *links = arena_calloc(a, added.n_concerns + 1, sizeof(*links));
+    STORE(check_links(req, s.author_id, &added, links));
+    STORE(store_sg_rules(db, &rules, &req->err));
+    int64_t *old_signers = arena_calloc(a, s.n_signers + 1, sizeof(int64_t));
+    size_t n_old = 0;
+    for (size_t i = 0; i < s.n_signers; i++)
+        if (!s.signers[i].author)
+            old_signers[n_old++] = s.signers[i].deputy_id;
+    struct sg_outcome out;
+    STORE(sg_apply(&rules, calendar_of(req), a, time_now(), actors, &c, &s, in, &out,
+                   &req->err));
+    if (added.n_concerns || n_gone)
+        out.note = arena_printf(a, "%s%s关联的群众意见", out.note, *out.note ? "、" : "修改了");
+    if (!*out.note)
+        return YY_OK; /* nothing changed (a form sent twice): nothing to record */
+    STORE(store_suggestion_save_tx(db, &s, &out, sg_action_name(SA_EDIT), &req->err));
+    for (size_t i = 0; i < added.n_concerns; i++)
+        STORE(store_suggestion_link_tx(db, id, add[i], true, &req->err));
+    STORE(apply_links(req, s.author_id, id, links, added.n_concerns));
+    for (size_t i = 0; i < n_gone; i++)
+        STORE(unlink_concern(req, id, gone[i]));
+    int64_t *now_signers = arena_calloc(a, s.n_signers + 1, sizeof(int64_t));
+    size_t n_now = 0;
+    for (size_t i = 0; i < s.n_signers; i++)
+        if (!s.signers[i].author)
+            now_signers[n_now++] = s.signers[i].deputy_id;
+    json_t *detail = json_pack("{s:s, s:o, s:o, s:o, s:o}", "note", out.note,
+                               "co_signer_ids_before", ids_json(old_signers, n_old),
+                               "co_signer_ids", ids_json(now_signers, n_now), "concerns_linked",
+                               ids_json(add, added.n_concerns), "concerns_unlinked",
+                               ids_json(gone, n_gone));
+    if (in->title)
+        json_object_set_new(detail, "title", json_string(s.title));
+    if (in->category)
+        json_object_set_new(detail, "category", json_string(s.category));
+    return api_audit(req, "deputy", "suggestion.edit", "suggestion", id, detail);
+}
+
+static enum yy_err patch_suggestion(struct request *req, struct response *res)
+{
+    if (api_caller(req)->via == AUTH_NONE)
+        return yy_fail(&req->err, YY_UNAUTHORIZED, "login_required", "请先登录", NULL);
+    int64_t id;
+    STORE(path_id(req, &id));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    struct sg_input in;
+    const int64_t *concern_ids;
+    size_t n_concerns;
+    bool has_concerns;
+    enum yy_err rc =
+        suggestion_edit_read(req, body, &in, &concern_ids, &n_concerns, &has_concerns);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    struct db *db = api_app(req)->db;
+    STORE(store_begin(db, &req->err));
+    rc = edit(req, id, &in, concern_ids, n_concerns, has_concerns);
+    STORE(store_finish(db, rc, &req->err));
+    return reply_suggestion(req, res, 200, id);
+}
+
 /* ---- POST /api/v1/suggestions/{id}/ratings ------------------------------------------- */
 
 static enum yy_err post_rating(struct request *req, struct response *res)
@@ -665,6 +841,7 @@ enum yy_err api_suggestions_routes(struct router *r)
         {"GET", "/api/v1/suggestions", get_suggestions},
         {"POST", "/api/v1/suggestions", post_suggestion},
         {"GET", "/api/v1/suggestions/{id}", get_suggestion},
+        {"PATCH", "/api/v1/suggestions/{id}", patch_suggestion},
         {"POST", "/api/v1/suggestions/{id}/actions", post_action},
         {"POST", "/api/v1/suggestions/{id}/ratings", post_rating},
     };

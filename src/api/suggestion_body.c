@@ -59,6 +59,46 @@ enum yy_err suggestion_draft_read(struct request *req, json_t *body, struct sugg
     return rc;
 }
 
+enum yy_err suggestion_edit_read(struct request *req, json_t *body, struct sg_input *in,
+                                 const int64_t **concern_ids, size_t *n_concerns,
+                                 bool *has_concerns)
+{
+    static const char *const fields[] = {"title",       "body",          "category",
+                                         "concern_ids", "co_signer_ids", NULL};
+    memset(in, 0, sizeof(*in));
+    in->action = SA_EDIT;
+    *concern_ids = NULL;
+    *n_concerns = 0;
+    enum yy_err rc = json_only_fields(body, fields, &req->err);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "title", false, SG_TITLE_MAX, false, &in->title, NULL);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "body", false, SG_BODY_MAX, true, &in->body, NULL);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "category", false, SG_CATEGORY_MAX, false, &in->category,
+                           NULL);
+    /* as on POST: given, a text may not be empty */
+    if (rc == YY_OK && in->title && !*in->title)
+        rc = bad(req, "missing_field", "此项必须填写", "title");
+    if (rc == YY_OK && in->body && !*in->body)
+        rc = bad(req, "missing_field", "此项必须填写", "body");
+    if (rc == YY_OK && in->category && !*in->category)
+        rc = bad(req, "missing_field", "此项必须填写", "category");
+    json_t *c = json_object_get(body, "co_signer_ids"), *k = json_object_get(body, "concern_ids");
+    in->has_cosigners = c && !json_is_null(c);
+    *has_concerns = k && !json_is_null(k);
+    if (rc == YY_OK)
+        rc = read_ids(req, body, "concern_ids", SG_MAX_CONCERNS, concern_ids, n_concerns);
+    if (rc == YY_OK)
+        rc = read_ids(req, body, "co_signer_ids", SG_MAX_COSIGNERS, &in->cosigner_ids,
+                      &in->n_cosigners);
+    if (rc == YY_OK && !in->title && !in->body && !in->category && !in->has_cosigners &&
+        !*has_concerns)
+        rc = bad(req, "missing_field",
+                 "请至少提供 title、body、category、co_signer_ids、concern_ids 之一", NULL);
+    return rc;
+}
+
 /* units: [{"unit_id": n, "role": "lead"|"co"}, ...], at most SG_MAX_UNITS. */
 static enum yy_err read_units(struct request *req, json_t *body, bool required, struct sg_input *in)
 {
@@ -125,6 +165,7 @@ static const char *const *action_fields(enum sg_action a)
     case SA_WITHDRAW:
     case SA_RETURN_AS_LETTER:
     case SA_REQUEST_RETURN:
+    case SA_DECLINE_COSIGN:
         return reason;
     case SA_ASSIGN:
         return assign;
@@ -153,6 +194,8 @@ static const char *const *action_fields(enum sg_action a)
     case SA_ACCEPT:
     case SA_PUBLISH:
     case SA_CLOSE:
+    case SA_COSIGN:
+    case SA_EDIT:
         return none;
     }
     return none;
@@ -165,11 +208,14 @@ enum yy_err suggestion_action_read(struct request *req, json_t *body, struct sg_
     enum yy_err rc = json_get_text(req, body, "action", true, 32, false, &name, NULL);
     if (rc != YY_OK)
         return rc;
-    if (!sg_action_from_name(name, &in->action))
+    if (!sg_action_from_name(name, &in->action) || in->action == SA_EDIT)
         return bad(req, "unknown_action",
-                   "action 须为 submit withdraw accept return_as_letter assign request_return "
-                   "decide_return log_contact co_opinion request_extension decide_extension "
-                   "reply evaluate follow_up mark_key supervise publish close explain 之一",
+                   in->action == SA_EDIT && !strcmp(name, "edit")
+                       ? "修改草稿请用 PATCH /api/v1/suggestions/{id}"
+                       : "action 须为 submit withdraw accept return_as_letter assign request_return "
+                         "decide_return log_contact co_opinion request_extension decide_extension "
+                         "reply evaluate follow_up mark_key supervise publish close explain "
+                         "cosign decline_cosign 之一",
                    "action");
     rc = json_only_fields(body, action_fields(in->action), &req->err);
     if (rc != YY_OK)
@@ -180,10 +226,13 @@ enum yy_err suggestion_action_read(struct request *req, json_t *body, struct sg_
     case SA_ACCEPT:
     case SA_PUBLISH:
     case SA_CLOSE:
+    case SA_COSIGN:
+    case SA_EDIT:
         break;
     case SA_WITHDRAW:
     case SA_RETURN_AS_LETTER:
     case SA_REQUEST_RETURN:
+    case SA_DECLINE_COSIGN:
         rc = json_get_text(req, body, "reason", true, SG_TEXT_MAX, true, &in->reason, NULL);
         break;
     case SA_ASSIGN:

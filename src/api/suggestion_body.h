@@ -1,5 +1,5 @@
 /* suggestion_body.h - reading the bodies of the suggestion calls
- * (CONTRACT.md "Bodies of the main calls"): a new draft, and the 19 actions
+ * (CONTRACT.md "Bodies of the main calls"): a new draft, its edit, and the 21 actions
  * of POST /api/v1/suggestions/{id}/actions.  Shape only: types, required
  * fields, enumerations, lengths and counts.  What depends on the data or the
  * configuration (a unit that exists, a reply class of the configured set, a
@@ -28,6 +28,14 @@
  * (author_id untouched).  Arrays and strings live in req's arena.  Fails
  * with YY_BAD_INPUT naming the field (req->err). */
 enum yy_err suggestion_draft_read(struct request *req, json_t *body, struct suggestion_draft *d);
+
+/* Reads the body of PATCH /api/v1/suggestions/{id} (the author's edit of a
+ * draft): any of POST's fields, at least one, with POST's rules; into *in
+ * (action SA_EDIT: title, body, category, has_cosigners, cosigner_ids) and
+ * the concern ids (*has_concerns: the field was given, [] unlinks all). */
+enum yy_err suggestion_edit_read(struct request *req, json_t *body, struct sg_input *in,
+                                 const int64_t **concern_ids, size_t *n_concerns,
+                                 bool *has_concerns);
 
 /* Reads {"action": name, ...} into *in: the action by name (400 field
  * "action" when unknown) and its own fields (unknown ones are 400

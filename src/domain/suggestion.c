@@ -16,9 +16,13 @@
 #define COUNCIL (ACTOR_ADMIN | ACTOR_LEADER)
 
 const struct sg_transition sg_table[] = {
-    /* a deputy drafts, co-signers sign, the author submits */
+    /* a deputy drafts (and edits the draft), the named co-signers confirm or
+     * decline (联名), the author submits with those who confirmed */
     {SG_DRAFT, SA_SUBMIT, ACTOR_AUTHOR, SG_SUBMITTED},
     {SG_DRAFT, SA_WITHDRAW, SIGNER, SG_WITHDRAWN},
+    {SG_DRAFT, SA_EDIT, ACTOR_AUTHOR, SG_SAME},
+    {SG_DRAFT, SA_COSIGN, ACTOR_COSIGNER, SG_SAME},
+    {SG_DRAFT, SA_DECLINE_COSIGN, ACTOR_COSIGNER, SG_SAME},
 
     /* screening (收集整理): accepted, or handled as a letter with a reason */
     {SG_SUBMITTED, SA_ACCEPT, ACTOR_ADMIN, SG_ACCEPTED},
@@ -97,7 +101,8 @@ static const char *const action_names[SA_ACTION_COUNT] = {
     "assign",         "request_return", "decide_return",   "log_contact",
     "co_opinion",     "request_extension", "decide_extension", "reply",
     "evaluate",       "follow_up",      "mark_key",        "supervise",
-    "publish",        "close",          "explain",
+    "publish",        "close",          "explain",         "cosign",
+    "decline_cosign", "edit",
 };
 
 const char *sg_state_name(enum sg_state s)
@@ -166,6 +171,24 @@ void sg_decide(enum sg_state from, enum sg_action action, unsigned actors,
 }
 
 /* ---- names of the record's values ------------------------------------------- */
+
+static const char *const cosign_names[SG_COSIGN_COUNT] = {"named", "confirmed", "declined"};
+
+const char *sg_cosign_name(enum sg_cosign c)
+{
+    return (unsigned)c < SG_COSIGN_COUNT ? cosign_names[c] : "unknown";
+}
+
+bool sg_cosign_from_name(const char *s, enum sg_cosign *out)
+{
+    for (int i = 0; s && i < SG_COSIGN_COUNT; i++) {
+        if (!strcmp(s, cosign_names[i])) {
+            *out = (enum sg_cosign)i;
+            return true;
+        }
+    }
+    return false;
+}
 
 static const char *const rating_names[SG_RATING_COUNT] = {NULL, "satisfied",
                                                           "basically_satisfied", "dissatisfied"};
@@ -789,6 +812,101 @@ static const char *rating_label(enum sg_rating r)
     }
 }
 
+/* Records that signer k leaves (its deputy id in out->removed). */
+static void remove_signer(struct arena *a, const struct suggestion *s, size_t k,
+                          struct sg_outcome *out)
+{
+    int64_t *ids = arena_calloc(a, out->n_removed + 1, sizeof(*ids));
+    if (out->n_removed)
+        memcpy(ids, out->removed, out->n_removed * sizeof(*ids));
+    ids[out->n_removed++] = s->signers[k].deputy_id;
+    out->removed = ids;
+}
+
+/* At submit: keeps the author and the confirmed co-signers, drops the named
+ * and the declined ones.  Returns how many co-signers stay. */
+static size_t drop_unconfirmed(struct arena *a, struct suggestion *s, struct sg_outcome *out)
+{
+    size_t n = 0, kept = 0;
+    for (size_t k = 0; k < s->n_signers; k++) {
+        if (s->signers[k].author || s->signers[k].cosign == SG_COSIGN_CONFIRMED) {
+            kept += !s->signers[k].author;
+            s->signers[n++] = s->signers[k];
+        } else {
+            remove_signer(a, s, k, out);
+        }
+    }
+    s->n_signers = n;
+    return kept;
+}
+
+/* The author's edit of a draft: the fields given replace the old ones; a
+ * new list of co-signers keeps the status of those who stay, names the new
+ * ones and drops the others.  The concern links are the caller's (they need
+ * the database). */
+static enum yy_err edit_draft(struct arena *a, struct suggestion *s, const struct sg_input *in,
+                              struct sg_outcome *out, struct yy_error *e)
+{
+    const char *changed = "";
+#define CHANGED(label) changed = arena_printf(a, "%s%s%s", changed, *changed ? "、" : "", label)
+    if (in->has_cosigners) {
+        for (size_t i = 0; i < in->n_cosigners; i++) {
+            if (in->cosigner_ids[i] == s->author_id)
+                return bad(e, "unknown_deputy", "联名代表不存在或与领衔代表重复", "co_signer_ids");
+            for (size_t k = 0; k < i; k++)
+                if (in->cosigner_ids[k] == in->cosigner_ids[i])
+                    return bad(e, "duplicate_id", "编号重复", "co_signer_ids");
+        }
+        struct sg_signer *all = arena_calloc(a, in->n_cosigners + 1, sizeof(*all));
+        size_t n = 0;
+        bool differs = false;
+        for (size_t k = 0; k < s->n_signers; k++)
+            if (s->signers[k].author)
+                all[n++] = s->signers[k];
+        for (size_t i = 0; i < in->n_cosigners; i++) {
+            struct sg_signer *old = NULL;
+            for (size_t k = 0; k < s->n_signers; k++)
+                if (!s->signers[k].author && s->signers[k].deputy_id == in->cosigner_ids[i])
+                    old = &s->signers[k];
+            if (old) {
+                all[n++] = *old;
+            } else {
+                all[n++] = (struct sg_signer){.deputy_id = in->cosigner_ids[i],
+                                              .cosign = SG_COSIGN_NAMED, .added = true};
+                differs = true;
+            }
+        }
+        for (size_t k = 0; k < s->n_signers; k++) {
+            bool stays = s->signers[k].author;
+            for (size_t i = 0; !stays && i < in->n_cosigners; i++)
+                stays = in->cosigner_ids[i] == s->signers[k].deputy_id;
+            if (!stays) {
+                remove_signer(a, s, k, out);
+                differs = true;
+            }
+        }
+        s->signers = all;
+        s->n_signers = n;
+        if (differs)
+            CHANGED("联名代表");
+    }
+    if (in->title && strcmp(in->title, s->title ? s->title : "") != 0) {
+        s->title = in->title;
+        CHANGED("标题");
+    }
+    if (in->body && strcmp(in->body, s->body ? s->body : "") != 0) {
+        s->body = in->body;
+        CHANGED("正文");
+    }
+    if (in->category && strcmp(in->category, s->category ? s->category : "") != 0) {
+        s->category = in->category;
+        CHANGED("类别");
+    }
+#undef CHANGED
+    out->note = *changed ? arena_printf(a, "修改了%s", changed) : "";
+    return YY_OK;
+}
+
 enum yy_err sg_apply(const struct sg_rules *r, const struct calendar *cal, struct arena *a,
                      int64_t now, unsigned actors, const struct sg_caller *c,
                      struct suggestion *s, const struct sg_input *in, struct sg_outcome *out,
@@ -817,6 +935,46 @@ enum yy_err sg_apply(const struct sg_rules *r, const struct calendar *cal, struc
         s->submitted_at = now;
         s->assign_due_at = due.at;
         out->note = arena_printf(a, "应在 %s 前交办", due_text(a, due));
+        /* jointly signed with those who confirmed: the others are dropped */
+        size_t kept = drop_unconfirmed(a, s, out);
+        if (out->n_removed)
+            out->note = arena_printf(a, "%s;联名代表 %zu 位确认,%zu 位未确认联名的不再列为联名人",
+                                     out->note, kept, out->n_removed);
+        break;
+    }
+    case SA_COSIGN:
+    case SA_DECLINE_COSIGN: {
+        bool confirm = in->action == SA_COSIGN;
+        enum sg_cosign want = confirm ? SG_COSIGN_CONFIRMED : SG_COSIGN_DECLINED;
+        struct sg_signer *mine = NULL;
+        for (size_t k = 0; k < s->n_signers; k++)
+            if (!s->signers[k].author &&
+                has_id(c->deputy_ids, c->n_deputy_ids, s->signers[k].deputy_id) &&
+                s->signers[k].cosign != want)
+                mine = &s->signers[k];
+        if (!mine)
+            return confirm ? refuse_with(a, &d, act, "already_cosigned", "您已确认联名", e)
+                           : refuse_with(a, &d, act, "already_declined", "您已表示不同意联名", e);
+        mine->cosign = want;
+        mine->cosign_reason = confirm ? NULL : in->reason;
+        mine->cosigned_at = now;
+        mine->dirty = true;
+        const char *who = mine->name ? mine->name : "";
+        out->note = confirm ? arena_printf(a, "%s代表确认联名", who)
+                            : arena_printf(a, "%s代表不同意联名。理由:%s", who,
+                                           in->reason ? in->reason : "");
+        /* a decline is news for the author (the draft may need another
+         * signer); a confirmation shows on the draft itself */
+        if (!confirm)
+            tell(out, "deputy", s->author_id, "notice",
+                 arena_printf(a, "%s代表不同意联名您的建议《%s》:%s", who, s->title,
+                              in->reason ? in->reason : ""));
+        break;
+    }
+    case SA_EDIT: {
+        enum yy_err rc = edit_draft(a, s, in, out, e);
+        if (rc != YY_OK)
+            return rc;
         break;
     }
     case SA_WITHDRAW: {

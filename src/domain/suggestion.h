@@ -62,8 +62,11 @@ enum sg_action {
     SA_PUBLISH,
     SA_CLOSE,
     SA_EXPLAIN, /* 书面说明: at the term's end, why a promise is not done yet */
+    SA_COSIGN,         /* 联名: a named co-signer confirms (draft only) */
+    SA_DECLINE_COSIGN, /* a named co-signer declines, with a reason (draft only) */
+    SA_EDIT,           /* the author edits the draft: PATCH, not an /actions action */
 };
-#define SA_ACTION_COUNT 19
+#define SA_ACTION_COUNT 22
 
 /* Who the caller is to this suggestion: a set of bits, worked out by the
  * caller from roles and scopes (a deputy who wrote it, a unit it is
@@ -176,12 +179,24 @@ struct sg_assignment {
     bool dirty;            /* changed by sg_apply; the store writes it back */
 };
 
+/* Where a named co-signer stands (suggestion_signers.cosign_status); the
+ * author is always confirmed.  At submit the ones not confirmed are dropped. */
+enum sg_cosign { SG_COSIGN_NAMED, SG_COSIGN_CONFIRMED, SG_COSIGN_DECLINED };
+#define SG_COSIGN_COUNT 3
+const char *sg_cosign_name(enum sg_cosign c);
+bool sg_cosign_from_name(const char *s, enum sg_cosign *out);
+
 struct sg_signer {
     int64_t deputy_id;
-    const char *name;
+    const char *name;      /* NULL for one just added by an edit */
     const char *phone;     /* NULL when none */
     bool author;
     bool withdraw_agreed;
+    enum sg_cosign cosign;
+    const char *cosign_reason; /* why declined, NULL otherwise */
+    int64_t cosigned_at;       /* when confirmed or declined, 0 before */
+    bool dirty;                /* cosign changed by sg_apply: the store writes it */
+    bool added;                /* named by an edit: the store inserts it */
 };
 
 struct sg_contact {
@@ -348,6 +363,11 @@ struct sg_input {
     enum sg_rating attitude, result;
     int64_t leader_id;
     int64_t unit_id; /* decide_return / decide_extension: which unit's request */
+    /* edit (PATCH): the fields given; NULL / has_cosigners false keep the old */
+    const char *title, *body, *category;
+    bool has_cosigners;
+    const int64_t *cosigner_ids;
+    size_t n_cosigners;
 };
 
 /* A message for an inbox (store/remind.h store_notice_tx), about the
@@ -375,6 +395,8 @@ struct sg_outcome {
     struct sg_follow_up follow_up;
     size_t n_agreed;                 /* signers whose withdrawal was recorded now */
     int64_t agreed[8];
+    int64_t *removed;                /* co-signers no longer signers (deputy ids, arena): */
+    size_t n_removed;                /* unnamed by an edit, or not confirmed at submit */
 };
 
 /* Applies in to s at time now for a caller with actor bits `actors`: asks the

@@ -101,6 +101,16 @@ const char *sv_item_name(enum sv_item item)
     return item_names[item];
 }
 
+const char *sv_item_label_zh(enum sv_item item)
+{
+    static const char *const labels[] = {
+        [SV_REPLY] = "答复",           [SV_CO_OPINION] = "协办意见",
+        [SV_ASSIGN] = "交办",          [SV_REHANDLING] = "重新办理答复",
+        [SV_ONSITE] = "现场承诺事项", [SV_TERM_END] = "届末书面说明",
+    };
+    return labels[item];
+}
+
 const char *sv_state_kind(enum sv_state s)
 {
     switch (s) {

@@ -88,6 +88,9 @@ void sv_message(char out[SV_MESSAGE_MAX], enum sv_item item, const struct sv_ass
 
 /* "reply", "co_opinion", "assign", "rehandling", "onsite", "term_end". */
 const char *sv_item_name(enum sv_item item);
+/* What is due, in Chinese: 答复, 协办意见, 交办, 重新办理答复, 现场承诺事项,
+ * 届末书面说明. */
+const char *sv_item_label_zh(enum sv_item item);
 /* The reminder kind of a state: "overdue" or "due_soon" (NULL for SV_OPEN). */
 const char *sv_state_kind(enum sv_state s);
 

@@ -4,6 +4,7 @@
 #include "store/remind.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -64,6 +65,7 @@ struct item {
     int64_t concern_id;
     int64_t unit_id; /* 0: no unit (an assignment still to be made) */
     const char *unit_name;
+    int64_t street_id; /* a concern's street, 0 otherwise */
     int64_t leader_id; /* the supervising leader of a key suggestion, 0 */
     const char *title;
     int64_t due_at;
@@ -149,7 +151,7 @@ static enum yy_err collect_concerns(struct db *db, struct arena *a, int64_t hori
 {
     struct db_stmt *st;
     PREP(st, db,
-         "SELECT c.id, c.due_at, c.title, c.unit_id, u.name FROM concerns c"
+         "SELECT c.id, c.due_at, c.title, c.unit_id, u.name, c.street_id FROM concerns c"
          " LEFT JOIN units u ON u.id = c.unit_id"
          " WHERE c.due_at IS NOT NULL AND c.due_at <= $1"
          "   AND c.status NOT IN ('resolved', 'declined', 'merged')"
@@ -167,6 +169,7 @@ static enum yy_err collect_concerns(struct db *db, struct arena *a, int64_t hori
         it->title = arena_strdup(a, db_col_text(st, 2));
         it->unit_id = db_col_int(st, 3);
         it->unit_name = arena_strdup(a, db_col_text(st, 4));
+        it->street_id = db_col_int(st, 5);
     }
     db_done(st);
     return rc;
@@ -382,26 +385,40 @@ static const char sql_co_opinion[] =
     "   AND a.co_opinion_due_at IS NOT NULL AND a.co_opinion_due_at <= $1"
     " ORDER BY a.id";
 
-static enum yy_err sweep_tx(struct db *db, struct arena *a, const struct calendar *cal, int64_t now,
-                            struct remind_counts *counts, struct yy_error *e)
+/* Every open item the sweep looks at today (those that may be due soon or
+ * overdue at now), with the setting's due-soon working days: shared by the
+ * sweep and store_supervision_duties, so both apply the same rules. */
+static enum yy_err collect_items(struct db *db, struct arena *a, const struct calendar *cal,
+                                 int64_t now, int *due_soon_days, struct items *l,
+                                 struct yy_error *e)
 {
-    int due_soon_days = SV_DUE_SOON_DEFAULT;
+    *due_soon_days = SV_DUE_SOON_DEFAULT;
     enum yy_err rc;
     if ((rc = setting_int(db, "due_soon_working_days", SV_DUE_SOON_DEFAULT, SV_DUE_SOON_MAX,
-                          &due_soon_days, e)) != YY_OK)
+                          due_soon_days, e)) != YY_OK)
         return rc;
-    int64_t today = day_of(now);
-    int64_t horizon_at = day_start(sv_horizon_day(cal, today, due_soon_days));
+    int64_t horizon_at = day_start(sv_horizon_day(cal, day_of(now), *due_soon_days));
     int64_t term_end = 0;
     if ((rc = term_end_at(db, &term_end, e)) != YY_OK)
         return rc;
-    struct items l = {0};
-    if ((rc = collect_assignments(db, a, sql_reply, SV_REPLY, horizon_at, &l, e)) != YY_OK ||
-        (rc = collect_assignments(db, a, sql_co_opinion, SV_CO_OPINION, horizon_at, &l, e)) !=
+    if ((rc = collect_assignments(db, a, sql_reply, SV_REPLY, horizon_at, l, e)) != YY_OK ||
+        (rc = collect_assignments(db, a, sql_co_opinion, SV_CO_OPINION, horizon_at, l, e)) !=
             YY_OK ||
-        (rc = collect_assign(db, a, horizon_at, &l, e)) != YY_OK ||
-        (rc = collect_concerns(db, a, horizon_at, &l, e)) != YY_OK ||
-        (rc = collect_term_end(db, a, term_end, horizon_at, &l, e)) != YY_OK)
+        (rc = collect_assign(db, a, horizon_at, l, e)) != YY_OK ||
+        (rc = collect_concerns(db, a, horizon_at, l, e)) != YY_OK ||
+        (rc = collect_term_end(db, a, term_end, horizon_at, l, e)) != YY_OK)
+        return rc;
+    return YY_OK;
+}
+
+static enum yy_err sweep_tx(struct db *db, struct arena *a, const struct calendar *cal, int64_t now,
+                            struct remind_counts *counts, struct yy_error *e)
+{
+    int due_soon_days;
+    enum yy_err rc;
+    int64_t today = day_of(now);
+    struct items l = {0};
+    if ((rc = collect_items(db, a, cal, now, &due_soon_days, &l, e)) != YY_OK)
         return rc;
     for (size_t i = 0; i < l.n; i++)
         if ((rc = remind_item(db, cal, now, due_soon_days, &l.v[i], counts, e)) != YY_OK)
@@ -433,6 +450,70 @@ enum yy_err store_remind_sweep(struct db *db, const struct calendar *cal, int64_
     if (out)
         *out = rc == YY_OK ? counts : (struct remind_counts){0};
     return rc;
+}
+
+/* ---- the open duties (GET /api/v1/supervision) --------------------------------------- */
+
+static int duty_cmp(const void *x, const void *y)
+{
+    const struct duty *a = x, *b = y;
+    if (a->due_at != b->due_at)
+        return a->due_at < b->due_at ? -1 : 1;
+    if (a->what != b->what)
+        return a->what < b->what ? -1 : 1;
+    return (a->entity_id > b->entity_id) - (a->entity_id < b->entity_id);
+}
+
+static enum yy_err duties_tx(struct db *db, struct arena *a, const struct calendar *cal,
+                             int64_t now, struct duty **out, size_t *n, int *due_soon_days,
+                             struct yy_error *e)
+{
+    struct items l = {0};
+    enum yy_err rc = collect_items(db, a, cal, now, due_soon_days, &l, e);
+    if (rc != YY_OK)
+        return rc;
+    struct duty *v = arena_calloc(a, l.n ? l.n : 1, sizeof(*v));
+    size_t k = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        const struct item *it = &l.v[i];
+        struct duty *d = &v[k];
+        sv_assess(cal, it->due_at, now, *due_soon_days, &d->as);
+        if (d->as.state == SV_OPEN)
+            continue;
+        d->what = it->what;
+        d->entity = it->entity;
+        d->entity_id = it->entity_id;
+        d->suggestion_id = it->suggestion_id;
+        d->concern_id = it->concern_id;
+        d->unit_id = it->unit_id;
+        d->unit_name = it->unit_name;
+        d->street_id = it->street_id;
+        d->key = it->leader_id != 0;
+        d->title = it->title;
+        d->due_at = it->due_at;
+        d->working_days_left = d->as.working_days_left;
+        if (d->as.state == SV_OVERDUE) {
+            bool prov = false;
+            int late = calendar_working_days_between(cal, d->as.due_day, d->as.today, &prov);
+            d->working_days_left = -(late > 0 ? late : 1);
+            d->as.provisional = d->as.provisional || prov;
+        }
+        k++;
+    }
+    qsort(v, k, sizeof(*v), duty_cmp);
+    *out = v;
+    *n = k;
+    return YY_OK;
+}
+
+enum yy_err store_supervision_duties(struct db *db, struct arena *a, const struct calendar *cal,
+                                     int64_t now, struct duty **out, size_t *n,
+                                     int *due_soon_days, struct yy_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    /* read only: no transaction (store_begin takes the write lock on SQLite) */
+    return duties_tx(db, a, cal, now, out, n, due_soon_days, e);
 }
 
 /* ---- notices ----------------------------------------------------------------- */

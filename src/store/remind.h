@@ -23,6 +23,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "domain/supervision.h"
 #include "domain/workdays.h"
 #include "store/db.h"
 
@@ -58,6 +59,35 @@ struct remind_counts {
  * minutes).  One transaction: all or nothing.  *out may be NULL. */
 enum yy_err store_remind_sweep(struct db *db, const struct calendar *cal, int64_t now,
                                struct remind_counts *out, struct yy_error *e);
+
+/* ---- the open duties ------------------------------------------------------ */
+
+/* One open item that is due soon or overdue now (GET /api/v1/supervision):
+ * what the sweep would remind about, judged by the same rules. */
+struct duty {
+    enum sv_item what;
+    const char *entity; /* assignment, suggestion, concern (as the reminders) */
+    int64_t entity_id;
+    int64_t suggestion_id; /* 0 for a concern */
+    int64_t concern_id;    /* 0 for a suggestion's */
+    int64_t unit_id;       /* 0: none (an assignment still to be made) */
+    const char *unit_name; /* NULL when no unit */
+    int64_t street_id;     /* a concern's street, 0 otherwise */
+    bool key;              /* of a key suggestion (重点督办) */
+    const char *title;
+    int64_t due_at;
+    struct sv_assessment as; /* state SV_DUE_SOON or SV_OVERDUE */
+    /* working days after today up to the due day (0 on it); when overdue,
+     * minus the working days after the due day up to today, at least -1 */
+    int working_days_left;
+};
+
+/* Every open item the sweep looks at that is due soon or overdue at now,
+ * soonest due first (then by kind and id), in a; *due_soon_days is the
+ * setting the rules used (settings.due_soon_working_days). */
+enum yy_err store_supervision_duties(struct db *db, struct arena *a, const struct calendar *cal,
+                                     int64_t now, struct duty **out, size_t *n,
+                                     int *due_soon_days, struct yy_error *e);
 
 /* ---- notices from other modules ------------------------------------------ */
 

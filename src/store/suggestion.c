@@ -72,8 +72,8 @@ enum yy_err store_suggestion_create_tx(struct db *db, const struct suggestion_dr
     if (rc != YY_OK)
         return rc == YY_BAD_INPUT ? yy_fail(e, rc, "unknown_deputy", "领衔代表不存在", NULL) : rc;
     st = db_prepare(db,
-                    "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role)"
-                    " VALUES ($1, $2, 'author')",
+                    "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, cosign_status)"
+                    " VALUES ($1, $2, 'author', 'confirmed')",
                     e);
     if (!st)
         return e ? e->kind : YY_INTERNAL;
@@ -83,8 +83,8 @@ enum yy_err store_suggestion_create_tx(struct db *db, const struct suggestion_dr
         return rc;
     for (size_t i = 0; i < d->n_cosigners; i++) {
         st = db_prepare(db,
-                        "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role)"
-                        " VALUES ($1, $2, 'cosigner')",
+                        "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role,"
+                        " cosign_status) VALUES ($1, $2, 'cosigner', 'named')",
                         e);
         if (!st)
             return e ? e->kind : YY_INTERNAL;
@@ -249,6 +249,11 @@ static void signer_row(struct arena *a, struct db_stmt *st, struct loading *l)
     g->phone = sql_col_dup(a, st, 2);
     g->author = !strcmp(db_col_text(st, 3) ? db_col_text(st, 3) : "", "author");
     g->withdraw_agreed = db_col_int(st, 4) != 0;
+    if (g->author || !sg_cosign_from_name(db_col_text(st, 5), &g->cosign))
+        g->cosign = g->author ? SG_COSIGN_CONFIRMED : SG_COSIGN_NAMED;
+    g->cosign_reason = sql_col_dup(a, st, 6);
+    g->cosigned_at = db_col_int(st, 7);
+    g->dirty = g->added = false;
 }
 
 static void assignment_row(struct arena *a, struct db_stmt *st, struct loading *l)
@@ -379,8 +384,8 @@ enum yy_err store_suggestion_get(struct db *db, struct arena *a, int64_t id,
         const char *sql;
         row_fn fn;
     } parts[] = {
-        {"SELECT g.deputy_id, d.name, d.phone, g.role, g.withdraw_agreed"
-         " FROM suggestion_signers g JOIN deputies d ON d.id = g.deputy_id"
+        {"SELECT g.deputy_id, d.name, d.phone, g.role, g.withdraw_agreed, g.cosign_status,"
+         " g.cosign_reason, g.cosigned_at FROM suggestion_signers g JOIN deputies d ON d.id = g.deputy_id"
          " WHERE g.suggestion_id = $1 ORDER BY g.role = 'cosigner', g.deputy_id",
          signer_row},
         {"SELECT a.id, a.unit_id, u.name, a.role, a.status, a.active, a.assigned_at, a.due_at,"
@@ -438,7 +443,7 @@ static enum yy_err save_row(struct db *db, const struct suggestion *s, struct yy
          " key_committee = $4, published = $5, published_at = $6, hard_case = $7, reason = $8,"
          " submitted_at = $9, accepted_at = $10, assign_due_at = $11, assigned_at = $12,"
          " replied_at = $13, closed_at = $14, updated_at = $15, explanation = $16,"
-         " explained_at = $17 WHERE id = $18",
+         " explained_at = $17, title = $18, body = $19, category = $20 WHERE id = $21",
          e);
     db_bind_text(st, 1, sg_state_name(s->status));
     db_bind_int(st, 2, s->is_key);
@@ -457,8 +462,60 @@ static enum yy_err save_row(struct db *db, const struct suggestion *s, struct yy
     db_bind_int(st, 15, s->updated_at ? s->updated_at : time_now());
     db_bind_text(st, 16, s->explanation);
     bind_opt_int(st, 17, s->explained_at);
-    db_bind_int(st, 18, s->id);
+    db_bind_text(st, 18, s->title);
+    db_bind_text(st, 19, s->body);
+    db_bind_text(st, 20, s->category);
+    db_bind_int(st, 21, s->id);
     return sql_run(st, e);
+}
+
+/* The co-signers an action changed: dropped (o->removed), newly named
+ * (added: an unknown deputy is YY_BAD_INPUT naming co_signer_ids), or
+ * confirmed / declined (dirty). */
+static enum yy_err save_signers(struct db *db, const struct suggestion *s,
+                                const struct sg_outcome *o, struct yy_error *e)
+{
+    enum yy_err rc = YY_OK;
+    for (size_t i = 0; rc == YY_OK && i < o->n_removed; i++) {
+        PREP(st, db,
+             "DELETE FROM suggestion_signers WHERE suggestion_id = $1 AND deputy_id = $2"
+             " AND role = 'cosigner'",
+             e);
+        db_bind_int(st, 1, s->id);
+        db_bind_int(st, 2, o->removed[i]);
+        rc = sql_run(st, e);
+    }
+    for (size_t i = 0; rc == YY_OK && i < s->n_signers; i++) {
+        const struct sg_signer *g = &s->signers[i];
+        if (g->added) {
+            bool found;
+            if ((rc = exists(db, "SELECT count(*) FROM deputies WHERE id = $1", g->deputy_id,
+                             &found, e)) != YY_OK)
+                return rc;
+            if (!found)
+                return yy_fail(e, YY_BAD_INPUT, "unknown_deputy",
+                               "联名代表不存在或与领衔代表重复", "co_signer_ids");
+            PREP(st, db,
+                 "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, cosign_status)"
+                 " VALUES ($1, $2, 'cosigner', 'named')",
+                 e);
+            db_bind_int(st, 1, s->id);
+            db_bind_int(st, 2, g->deputy_id);
+            rc = sql_run(st, e);
+        } else if (g->dirty) {
+            PREP(st, db,
+                 "UPDATE suggestion_signers SET cosign_status = $1, cosign_reason = $2,"
+                 " cosigned_at = $3 WHERE suggestion_id = $4 AND deputy_id = $5",
+                 e);
+            db_bind_text(st, 1, sg_cosign_name(g->cosign));
+            db_bind_text(st, 2, g->cosign_reason);
+            bind_opt_int(st, 3, g->cosigned_at);
+            db_bind_int(st, 4, s->id);
+            db_bind_int(st, 5, g->deputy_id);
+            rc = sql_run(st, e);
+        }
+    }
+    return rc;
 }
 
 static enum yy_err insert_assignment(struct db *db, int64_t suggestion_id,
@@ -523,6 +580,8 @@ enum yy_err store_suggestion_save_tx(struct db *db, struct suggestion *s,
     if (!db_in_transaction(db))
         return yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
     enum yy_err rc = save_row(db, s, e);
+    if (rc == YY_OK)
+        rc = save_signers(db, s, o, e);
     for (size_t i = 0; rc == YY_OK && i < s->n_assignments; i++) {
         struct sg_assignment *g = &s->assignments[i];
         if (g->id == 0)
@@ -582,6 +641,23 @@ enum yy_err store_suggestion_save_tx(struct db *db, struct suggestion *s,
     return rc;
 }
 
+enum yy_err store_suggestion_link_tx(struct db *db, int64_t id, int64_t concern_id, bool link,
+                                     struct yy_error *e)
+{
+    if (!db_in_transaction(db))
+        return yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
+    PREP(st, db,
+         link ? "INSERT INTO suggestion_concerns (suggestion_id, concern_id) VALUES ($1, $2)"
+              : "DELETE FROM suggestion_concerns WHERE suggestion_id = $1 AND concern_id = $2",
+         e);
+    db_bind_int(st, 1, id);
+    db_bind_int(st, 2, concern_id);
+    enum yy_err rc = sql_run(st, e);
+    if (rc == YY_CONFLICT)
+        return yy_fail(e, YY_BAD_INPUT, "duplicate_concern", "关联的群众意见重复", "concern_ids");
+    return rc;
+}
+
 /* ---- lists --------------------------------------------------------------------------- */
 
 enum yy_err store_suggestions_list(struct db *db, struct arena *a,
@@ -602,7 +678,9 @@ enum yy_err store_suggestions_list(struct db *db, struct arena *a,
          " AND ($5 = 0 OR EXISTS (SELECT 1 FROM assignments y WHERE y.suggestion_id = s.id"
          "   AND y.active = 1 AND y.unit_id = $5))"
          " AND ($6 = 0 OR s.id < $6)"
-         " ORDER BY s.id DESC LIMIT $7",
+         " AND ($7 = 0 OR ($7 = 1 AND s.is_key = 1) OR ($7 = 2 AND s.is_key = 0))"
+         " AND ($8 = 0 OR (s.is_key = 1 AND s.key_leader_id = $8))"
+         " ORDER BY s.id DESC LIMIT $9",
          e);
     db_bind_int(st, 1, f->sees_all ? 1 : 0);
     db_bind_int(st, 2, f->user_id);
@@ -610,7 +688,9 @@ enum yy_err store_suggestions_list(struct db *db, struct arena *a,
     db_bind_int(st, 4, f->year);
     db_bind_int(st, 5, f->unit_id);
     db_bind_int(st, 6, f->before_id);
-    db_bind_int(st, 7, (int64_t)(f->limit ? f->limit : 20));
+    db_bind_int(st, 7, f->key);
+    db_bind_int(st, 8, f->leader_id);
+    db_bind_int(st, 9, (int64_t)(f->limit ? f->limit : 20));
     size_t cap = 0;
     *out = NULL;
     *n = 0;

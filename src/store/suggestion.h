@@ -68,13 +68,20 @@ enum yy_err store_suggestion_get_for_update(struct db *db, struct arena *a, int6
                                             struct suggestion *out, struct yy_error *e);
 
 /* Writes back what sg_apply changed in s and what its outcome o adds: the
- * row, the dirty assignments and the new ones (id 0: inserted, ids set), a
+ * row (with title, body and category, which an edit changes), the signers
+ * (o->removed deleted, added ones inserted, dirty ones' cosign status), the dirty assignments and the new ones (id 0: inserted, ids set), a
  * contact, an evaluation, a follow-up, withdrawal agreements, the timeline
  * entry for action, and o's notices (store/remind.h).  Inside the caller's
  * transaction, after store_suggestion_get_for_update.  A unit assigned twice
  * at once is YY_CONFLICT. */
 enum yy_err store_suggestion_save_tx(struct db *db, struct suggestion *s,
                                      const struct sg_outcome *o, const char *action,
+                                     struct yy_error *e);
+
+/* Links concern_id to suggestion id (link) or unlinks it: the draft's edit.
+ * A link already there is YY_BAD_INPUT duplicate_concern naming concern_ids.
+ * Inside the caller's transaction. */
+enum yy_err store_suggestion_link_tx(struct db *db, int64_t id, int64_t concern_id, bool link,
                                      struct yy_error *e);
 
 /* Who sees what in a list: published ones always; with sees_all every one
@@ -86,6 +93,8 @@ struct suggestion_filter {
     const char *status; /* a state name, or NULL */
     int year;           /* 0: any */
     int64_t unit_id;    /* 0: any; else with an active assignment of it */
+    int key;            /* 0: any; 1: key suggestions (重点督办) only; 2: the others */
+    int64_t leader_id;  /* 0: any; else key suggestions this leader supervises */
     int64_t before_id;  /* 0: from the newest */
     size_t limit;
 };

@@ -59,7 +59,10 @@ static void check_input(const struct sg_input *in)
             abort();
     check_text(in->reason, SG_TEXT_MAX,
                in->action == SA_WITHDRAW || in->action == SA_RETURN_AS_LETTER ||
-                   in->action == SA_REQUEST_RETURN || in->action == SA_REQUEST_EXTENSION);
+                   in->action == SA_REQUEST_RETURN || in->action == SA_REQUEST_EXTENSION ||
+                   in->action == SA_DECLINE_COSIGN);
+    if (in->action == SA_EDIT) /* PATCH's, never read from an action body */
+        abort();
     check_text(in->note, SG_TEXT_MAX, in->action == SA_FOLLOW_UP || in->action == SA_SUPERVISE);
     check_text(in->text, SG_BODY_MAX,
                in->action == SA_CO_OPINION || in->action == SA_REPLY || in->action == SA_EXPLAIN);

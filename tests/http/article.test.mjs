@@ -113,6 +113,7 @@ test('(a) 电竞酒店 and 剧本杀: concerns → a co-signed suggestion → ma
   assert.equal((await srv.get(`/api/v1/suggestions/${id}`, s.deputy2)).status, 200, 'the co-signer sees the draft');
   isError(await srv.get(`/api/v1/suggestions/${id}`, s.admin), 404, 'not_found');
   await sg('deputy2', id, { action: 'submit' }, 403); // only the author submits
+  await sg('deputy2', id, { action: 'cosign' }); // 联名: the co-signer confirms (else dropped at submit)
   const sub = await sg('deputy', id, { action: 'submit' });
   assert.equal(sub.status, 'submitted');
   assert.equal(sub.submitted_at, NOW_TEXT);
@@ -174,9 +175,9 @@ test('(a) 电竞酒店 and 剧本杀: concerns → a co-signed suggestion → ma
   assert.equal(p.status, 200, p.text);
   assert.equal(p.body.published, true);
   assert.equal(p.body.status, 'evaluated');
-  assert.deepEqual(actions(p.body), ['create', 'submit', 'accept', 'assign', 'log_contact', 'log_contact', 'log_contact',
+  assert.deepEqual(actions(p.body), ['create', 'cosign', 'submit', 'accept', 'assign', 'log_contact', 'log_contact', 'log_contact',
     'co_opinion', 'co_opinion', 'log_contact', 'reply', 'evaluate', 'publish']);
-  assert.deepEqual(p.body.timeline.map((e) => e.actor_role).slice(0, 5), ['deputy', 'deputy', 'admin', 'admin', 'unit_staff']);
+  assert.deepEqual(p.body.timeline.map((e) => e.actor_role).slice(0, 6), ['deputy', 'deputy', 'deputy', 'admin', 'admin', 'unit_staff']);
   assert.ok(p.body.timeline.every((e) => !('note' in e)), 'no timeline notes in public');
   const plead = p.body.assignments.find((g) => g.role === 'lead');
   assert.equal(plead.unit_name, '区市场监督管理局');
@@ -236,6 +237,7 @@ test('(b) 不满意: back for re-handling within 1 month, and a second reply fol
   assert.equal(made2.status, 201, made2.text);
   const id = made2.body.id;
   made.b = id;
+  await sg('deputy2', id, { action: 'cosign' });
   await sg('deputy', id, { action: 'submit' });
   await sg('admin', id, { action: 'accept' });
   await sg('admin', id, { action: 'assign', units: [{ unit_id: JS, role: 'lead' }] });
@@ -269,7 +271,7 @@ test('(b) 不满意: back for re-handling within 1 month, and a second reply fol
     [['basically_satisfied', 'dissatisfied'], ['satisfied', 'satisfied']]);
   const closed = await sg('admin', id, { action: 'close' });
   assert.equal(closed.status, 'closed');
-  assert.deepEqual(actions(closed), ['create', 'submit', 'accept', 'assign', 'log_contact', 'reply', 'evaluate',
+  assert.deepEqual(actions(closed), ['create', 'cosign', 'submit', 'accept', 'assign', 'log_contact', 'reply', 'evaluate',
     'log_contact', 'reply', 'evaluate', 'close']);
 });
 

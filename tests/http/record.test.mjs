@@ -42,6 +42,7 @@ before(async () => {
   const other = await c.create('deputy2', { title: '关于雨污分流改造的建议', co_signer_ids: [D1] });
   assert.equal(other.status, 201, other.text);
   sg.cosigned = other.body.id;
+  assert.equal((await c.act('deputy', sg.cosigned, { action: 'cosign' })).status, 200); // 联名 confirmed
   assert.equal((await c.act('deputy2', sg.cosigned, { action: 'submit' })).status, 200);
 
   // concerns at D1's station: two claimed by D1 (one resolved), one by D2 only

@@ -73,6 +73,7 @@ export function client(ctx) {
       category: '城市建设与管理', concern_ids: [], co_signer_ids: [ctx.ids.D2], ...over,
     }, as(s[login])),
     act: (login, id, body) => srv.post(`/api/v1/suggestions/${id}/actions`, body, as(s[login])),
+    edit: (login, id, body) => srv.patch(`/api/v1/suggestions/${id}`, body, as(s[login])),
     get: (login, id) => srv.get(`/api/v1/suggestions/${id}`, as(s[login])),
     list: (login, query = '') => srv.get(`/api/v1/suggestions${query}`, as(s[login])),
   };
@@ -97,7 +98,8 @@ export function bodyFor(ctx, action) {
     case 'mark_key': return { action, leader_id: leader, committee: '城建环保工委' };
     case 'supervise': return { action, note: '请加快办理进度' };
     case 'explain': return { action, text: '受资金限制,已列入下一届实施计划' };
-    default: return { action }; // submit accept publish close
+    case 'decline_cosign': return { action, reason: '对该片区情况不了解,暂不联名' };
+    default: return { action }; // submit accept publish close cosign
   }
 }
 
@@ -105,7 +107,8 @@ export function bodyFor(ctx, action) {
 
 export const ACTIONS = ['submit', 'withdraw', 'accept', 'return_as_letter', 'assign', 'request_return',
   'decide_return', 'log_contact', 'co_opinion', 'request_extension', 'decide_extension', 'reply',
-  'evaluate', 'follow_up', 'mark_key', 'supervise', 'publish', 'close', 'explain'];
+  'evaluate', 'follow_up', 'mark_key', 'supervise', 'publish', 'close', 'explain', 'cosign',
+  'decline_cosign'];
 export const STATES = ['draft', 'submitted', 'accepted', 'returned_as_letter', 'assigned', 'in_handling',
   'replied', 'evaluated', 'rehandling', 'following_up', 'closed', 'withdrawn'];
 
@@ -115,6 +118,9 @@ const COUNCIL = ['admin', 'leader'];
 export const TABLE = [
   ['draft', 'submit', ['author'], 'submitted'],
   ['draft', 'withdraw', SIGNER, 'withdrawn'],
+  ['draft', 'edit', ['author'], null], // PATCH /api/v1/suggestions/{id}, not an action
+  ['draft', 'cosign', ['cosigner'], null],
+  ['draft', 'decline_cosign', ['cosigner'], null],
   ['submitted', 'accept', ['admin'], 'accepted'],
   ['submitted', 'return_as_letter', ['admin'], 'returned_as_letter'],
   ['submitted', 'withdraw', SIGNER, 'withdrawn'],
@@ -237,12 +243,17 @@ export function pathTo(ctx, state, { replyClass = 'B' } = {}) {
 }
 
 /** A new suggestion driven to state; returns its answer (as admin, or as
- *  the author for a draft). */
+ *  the author for a draft).  Past the draft, deputy2 (when named) confirms
+ *  the co-signature first: at submit, unconfirmed co-signers are dropped. */
 export async function driveTo(ctx, state, opts = {}) {
   const c = client(ctx);
   const made = await c.create('deputy', opts.create || {});
   assert.equal(made.status, 201, made.text);
   const id = made.body.id;
+  if (state !== 'draft' && made.body.signers.some((g) => g.deputy_id === ctx.ids.D2)) {
+    const r = await c.act('deputy2', id, { action: 'cosign' });
+    assert.equal(r.status, 200, `deputy2 cosign: ${r.text}`);
+  }
   for (const [login, body] of pathTo(ctx, state, opts)) {
     const r = await c.act(login, id, body);
     assert.equal(r.status, 200, `${login} ${body.action} on the way to ${state}: ${r.text}`);

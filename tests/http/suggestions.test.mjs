@@ -43,7 +43,8 @@ test('a deputy drafts a suggestion: 201 draft with signers and concern links', a
   assert.equal(s.published, false);
   assert.equal(s.created_at, '2026-09-28T10:00:00+08:00');
   assert.deepEqual(s.timeline.map((e) => [e.action, e.actor_role]), [['create', 'deputy']]);
-  assert.deepEqual(s.actions, ['submit', 'withdraw']);
+  assert.deepEqual(s.actions, ['submit', 'withdraw', 'edit']);
+  assert.deepEqual(s.signers.map((g) => g.status), ['confirmed', 'named']);
   // only the signers see a draft
   assert.equal((await c.get('deputy2', s.id)).status, 200);
   for (const l of ['admin', 'leader', 'street', 'deputy3', 'unit', 'resident', 'anon'])
@@ -131,7 +132,9 @@ test('every allowed transition, performed by each login the table allows', async
       if (contactless) sql(ctx.srv, "UPDATE settings SET value = '0' WHERE key = 'reply_needs_contact'");
       let r;
       try {
-        r = await c.act(login, s.id, bodyFor(ctx, action));
+        r = action === 'edit'
+          ? await c.edit(login, s.id, { title: '关于江汉路北段增设路灯的建议' })
+          : await c.act(login, s.id, bodyFor(ctx, action));
       } finally {
         if (contactless) sql(ctx.srv, "UPDATE settings SET value = '1' WHERE key = 'reply_needs_contact'");
       }
@@ -415,4 +418,156 @@ test('two clerks assigning the same suggestion at once: one succeeds, the other 
     assert.deepEqual(g.assignments.map((x) => x.unit_id), winner);
     assert.equal(g.timeline.filter((e) => e.action === 'assign').length, 1);
   }
+});
+
+// ---- editing a draft (PATCH) and co-signing (联名) -----------------------------
+
+test('PATCH in every state, by every login: 401, 404, 403 or 409 with allowed — and the author edits a draft', async () => {
+  const variants = STATES.map((state) => ({ state, published: false }));
+  variants.push({ state: 'closed', published: true });
+  let probed = 0;
+  for (const { state, published } of variants) {
+    const s = await driveTo(ctx, state);
+    if (published) assert.equal((await c.act('admin', s.id, { action: 'publish' })).status, 200);
+    const opts = { published };
+    const before = (await c.get('deputy', s.id)).body;
+    for (const login of LOGINS) {
+      const want = expectation(login, state, 'edit', opts);
+      if (want === 'allowed') continue;
+      const r = await c.edit(login, s.id, { title: '改过的标题' });
+      const where = `${login} PATCH in ${state}${published ? ' (published)' : ''}`;
+      assert.equal(r.status, want, `${where}: ${r.text}`);
+      if (want === 409) {
+        isError(r, 409, 'invalid_transition');
+        assert.deepEqual(r.body.error.allowed, allowedFor(login, state, opts), `${where}: allowed`);
+      }
+      probed++;
+    }
+    const after = (await c.get('deputy', s.id)).body;
+    assert.equal(after.title, before.title, `nothing refused changed the title in ${state}`);
+    assert.equal(after.timeline.length, before.timeline.length);
+  }
+  assert.ok(probed > 100, `probed ${probed}`);
+  // the author's edit: only the fields given change; audit and timeline
+  const d = (await c.create('deputy')).body;
+  const r = await c.edit('deputy', d.id, { title: '关于江汉路北段增设路灯的建议', body: '新的正文。\n第二段。' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.title, '关于江汉路北段增设路灯的建议');
+  assert.equal(r.body.body, '新的正文。\n第二段。');
+  assert.equal(r.body.category, '城市建设与管理');
+  assert.equal(r.body.status, 'draft');
+  assert.deepEqual(r.body.timeline.map((e) => [e.action, e.actor_role, e.note]),
+    [['create', 'deputy', ''], ['edit', 'deputy', '修改了标题、正文']]);
+  const audit = await ctx.srv.get(`/api/v1/audit?entity=suggestion&id=${d.id}`, as(ctx.s.admin));
+  assert.equal(audit.status, 200, audit.text);
+  const entry = audit.body.items.find((e) => e.action === 'suggestion.edit');
+  assert.ok(entry, 'an audit entry suggestion.edit');
+  // the same validation as POST
+  isError(await c.edit('deputy', d.id, {}), 400, 'missing_field');
+  isError(await c.edit('deputy', d.id, { title: '' }), 400, 'missing_field', 'title');
+  isError(await c.edit('deputy', d.id, { title: 'x'.repeat(201) }), 400, 'too_long', 'title');
+  isError(await c.edit('deputy', d.id, { category: '不存在的类别' }), 400, 'unknown_category', 'category');
+  isError(await c.edit('deputy', d.id, { co_signer_ids: [ctx.ids.D1] }), 400, 'unknown_deputy', 'co_signer_ids');
+  isError(await c.edit('deputy', d.id, { co_signer_ids: [999999] }), 400, 'unknown_deputy', 'co_signer_ids');
+  isError(await c.edit('deputy', d.id, { co_signer_ids: [ctx.ids.D2, ctx.ids.D2] }), 400, 'duplicate_id', 'co_signer_ids');
+  isError(await c.edit('deputy', d.id, { concern_ids: [999999] }), 400, 'invalid_concern', 'concern_ids');
+  isError(await c.edit('deputy', d.id, { status: 'submitted' }), 400, 'unknown_field');
+  // a rejected edit changed nothing (the co-signer check comes after the title)
+  isError(await c.edit('deputy', d.id, { title: '不该保存的标题', co_signer_ids: [999999] }), 400, 'unknown_deputy');
+  assert.equal((await c.get('deputy', d.id)).body.title, '关于江汉路北段增设路灯的建议');
+  // the same edit again (a form sent twice) records nothing
+  const again = await c.edit('deputy', d.id, { title: '关于江汉路北段增设路灯的建议', body: '新的正文。\n第二段。' });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.body.timeline.length, 2);
+  const audit2 = await ctx.srv.get(`/api/v1/audit?entity=suggestion&id=${d.id}`, as(ctx.s.admin));
+  assert.equal(audit2.body.items.filter((e) => e.action === 'suggestion.edit').length, 1);
+  // POST /actions does not take edit
+  isError(await c.act('deputy', d.id, { action: 'edit' }), 400, 'unknown_action', 'action');
+});
+
+test('co-signers confirm or decline; the author re-lists them; submit keeps the confirmed ones', async () => {
+  const d = (await c.create('deputy', { co_signer_ids: [ctx.ids.D2, ctx.ids.D3] })).body;
+  assert.deepEqual(d.signers.map((g) => [g.deputy_id, g.status]),
+    [[ctx.ids.D1, 'confirmed'], [ctx.ids.D2, 'named'], [ctx.ids.D3, 'named']]);
+  // both named deputies see the draft and are offered the co-signature
+  for (const l of ['deputy2', 'deputy3']) {
+    const g = await c.get(l, d.id);
+    assert.equal(g.status, 200);
+    assert.deepEqual(g.body.actions, ['withdraw', 'cosign', 'decline_cosign']);
+  }
+  let r = await c.act('deputy2', d.id, { action: 'cosign' });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.signers.find((g) => g.deputy_id === ctx.ids.D2).status, 'confirmed');
+  assert.equal(r.body.signers.find((g) => g.deputy_id === ctx.ids.D2).answered_at, '2026-09-28T10:00:00+08:00');
+  // twice: 409, and no second timeline entry
+  const n = r.body.timeline.length;
+  isError(await c.act('deputy2', d.id, { action: 'cosign' }), 409, 'already_cosigned');
+  isError(await c.act('deputy3', d.id, { action: 'decline_cosign' }), 400, 'missing_field', 'reason');
+  r = await c.act('deputy3', d.id, { action: 'decline_cosign', reason: '不熟悉该片区' });
+  assert.equal(r.status, 200, r.text);
+  const d3 = r.body.signers.find((g) => g.deputy_id === ctx.ids.D3);
+  assert.deepEqual([d3.status, d3.decline_reason], ['declined', '不熟悉该片区']);
+  assert.equal(r.body.timeline.length, n + 1);
+  isError(await c.act('deputy3', d.id, bodyFor(ctx, 'decline_cosign')), 409, 'already_declined');
+  // the author is told in the inbox
+  const inbox = await ctx.srv.get('/api/v1/inbox?limit=100', as(ctx.s.deputy));
+  assert.equal(inbox.status, 200, inbox.text);
+  assert.ok(inbox.body.items.some((m) => m.suggestion_id === d.id && /不同意联名.*不熟悉该片区/.test(m.message)),
+    'the author hears of the decline');
+  // an edit keeps the status of those who stay; a new one is named
+  r = await c.edit('deputy', d.id, { co_signer_ids: [ctx.ids.D3, ctx.ids.D2] });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.signers.map((g) => [g.deputy_id, g.status]),
+    [[ctx.ids.D1, 'confirmed'], [ctx.ids.D2, 'confirmed'], [ctx.ids.D3, 'declined']]);
+  assert.equal(r.body.timeline.length, n + 1, 'the same people: nothing changed, nothing recorded');
+  r = await c.edit('deputy', d.id, { co_signer_ids: [ctx.ids.D2] });
+  assert.deepEqual(r.body.signers.map((g) => [g.deputy_id, g.status]),
+    [[ctx.ids.D1, 'confirmed'], [ctx.ids.D2, 'confirmed']]);
+  assert.equal(r.body.timeline.at(-1).note, '修改了联名代表');
+  isError(await c.get('deputy3', d.id), 404, 'not_found'); // no longer named: no longer sees it
+  r = await c.edit('deputy', d.id, { co_signer_ids: [ctx.ids.D2, ctx.ids.D3] });
+  assert.equal(r.body.signers.find((g) => g.deputy_id === ctx.ids.D3).status, 'named', 'named again, afresh');
+  // submit: D2 confirmed stays, D3 (named, unanswered) is dropped
+  r = await c.act('deputy', d.id, { action: 'submit' });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.signers.map((g) => [g.deputy_id, g.status]), [[ctx.ids.D1, 'confirmed'], [ctx.ids.D2, 'confirmed']]);
+  assert.match(r.body.timeline.at(-1).note, /联名代表 1 位确认,1 位未确认联名的不再列为联名人/);
+  isError(await c.get('deputy3', d.id), 404, 'not_found');
+  // after submission: nothing to confirm, nothing to edit
+  isError(await c.act('deputy2', d.id, { action: 'cosign' }), 409, 'invalid_transition');
+  isError(await c.edit('deputy', d.id, { title: '提交后再改' }), 409, 'invalid_transition');
+});
+
+test('PATCH concern_ids: a new open concern is converted as on POST, an unlinked one goes back to claimed', async () => {
+  const station = (await ctx.srv.get(`/api/v1/deputies/${ctx.ids.D1}`, as(ctx.s.admin))).body.station_ids[0];
+  const raise = async (title) => {
+    const r = await ctx.srv.post('/api/v1/concerns', { title, body: `${title},请代表协调。`, category: '城市建设与管理', station_id: station, source: 'online' });
+    assert.equal(r.status, 201, r.text);
+    return r.body.id;
+  };
+  const a = await raise('小区路灯不亮'), b = await raise('路面坑洼');
+  const d = (await c.create('deputy', { concern_ids: [a] })).body;
+  const concern = async (id) => (await ctx.srv.get(`/api/v1/concerns/${id}`, as(ctx.s.deputy))).body;
+  assert.equal((await concern(a)).status, 'converted');
+  assert.equal((await concern(b)).status, 'new');
+  const r = await c.edit('deputy', d.id, { concern_ids: [b] });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.concern_ids, [b]);
+  assert.equal(r.body.timeline.at(-1).note, '修改了关联的群众意见');
+  assert.equal((await concern(b)).status, 'converted');
+  assert.equal((await concern(b)).suggestion_id, d.id);
+  const back = await concern(a);
+  assert.equal(back.status, 'claimed', 'unlinked: back to its claimers');
+  // a concern at another deputy's station, nobody's: refused, nothing changed
+  const other = (await ctx.srv.get(`/api/v1/deputies/${ctx.ids.D3}`, as(ctx.s.admin))).body.station_ids
+    .find((x) => x !== station);
+  if (other) {
+    const far = await ctx.srv.post('/api/v1/concerns', { title: '外站意见', body: '外站意见内容', category: '城市建设与管理', station_id: other, source: 'online' });
+    isError(await c.edit('deputy', d.id, { concern_ids: [b, far.body.id] }), 400, 'invalid_concern', 'concern_ids');
+    assert.deepEqual((await c.get('deputy', d.id)).body.concern_ids, [b]);
+  }
+  // concern_ids: [] unlinks all
+  const e = await c.edit('deputy', d.id, { concern_ids: [] });
+  assert.deepEqual(e.body.concern_ids, []);
+  assert.equal((await concern(b)).status, 'claimed');
 });

@@ -114,6 +114,11 @@ test('every action body: unknown action, unknown fields, missing and malformed f
     [{ action: 'explain', text: ' ' }, 'missing_field', 'text'],
     [{ action: 'explain', text: long(5001) }, undefined, 'text'],
     [{ action: 'explain', text: '说明', note: 'x' }, 'unknown_field', 'note'],
+    [{ action: 'cosign', reason: 'x' }, 'unknown_field', 'reason'],
+    [{ action: 'decline_cosign' }, 'missing_field', 'reason'],
+    [{ action: 'decline_cosign', reason: ' ' }, 'missing_field', 'reason'],
+    [{ action: 'decline_cosign', reason: long(5001) }, undefined, 'reason'],
+    [{ action: 'edit', title: 'x' }, 'unknown_action', 'action'], // PATCH, not an action
   ];
   const seen = new Set();
   const beforeState = (await c.get('admin', s.id)).body;

@@ -264,8 +264,10 @@ static struct suggestion draft(void)
     struct suggestion s = {.id = 1, .title = "关于增设路灯的建议", .body = "…", .category = "其他",
                            .author_id = D_AUTHOR, .status = SG_DRAFT, .year = 2026};
     s.signers = arena_calloc(&arena, 2, sizeof(*s.signers));
-    s.signers[0] = (struct sg_signer){.deputy_id = D_AUTHOR, .name = "甲", .author = true};
-    s.signers[1] = (struct sg_signer){.deputy_id = D_COSIGNER, .name = "乙"};
+    s.signers[0] = (struct sg_signer){.deputy_id = D_AUTHOR, .name = "甲", .author = true,
+                                      .cosign = SG_COSIGN_CONFIRMED};
+    s.signers[1] = (struct sg_signer){.deputy_id = D_COSIGNER, .name = "乙",
+                                      .cosign = SG_COSIGN_CONFIRMED};
     s.n_signers = 2;
     return s;
 }
@@ -854,6 +856,173 @@ static void test_who_the_caller_is(void **state)
     assert_true(sg_visible(&d, &cosigner));
 }
 
+/* ---- editing a draft and co-signing (联名) ------------------------------------------ */
+
+static void test_edit_and_cosign_in_the_table(void **state)
+{
+    (void)state;
+    static const enum sg_action draft_only[] = {SA_EDIT, SA_COSIGN, SA_DECLINE_COSIGN};
+    for (size_t i = 0; i < 3; i++)
+        for (int st = 0; st < SG_STATE_COUNT; st++)
+            if (st != SG_DRAFT)
+                assert_refused((enum sg_state)st, draft_only[i], ALL_ACTORS, YY_CONFLICT);
+    assert_moves(SG_DRAFT, SA_EDIT, ACTOR_AUTHOR, SG_SAME);
+    assert_refused(SG_DRAFT, SA_EDIT, ALL_ACTORS & ~ACTOR_AUTHOR, YY_FORBIDDEN);
+    assert_moves(SG_DRAFT, SA_COSIGN, ACTOR_COSIGNER, SG_SAME);
+    assert_moves(SG_DRAFT, SA_DECLINE_COSIGN, ACTOR_COSIGNER, SG_SAME);
+    assert_refused(SG_DRAFT, SA_COSIGN, ALL_ACTORS & ~ACTOR_COSIGNER, YY_FORBIDDEN);
+    assert_refused(SG_DRAFT, SA_DECLINE_COSIGN, ALL_ACTORS & ~ACTOR_COSIGNER, YY_FORBIDDEN);
+    /* what each signer is offered in a draft */
+    struct sg_decision d = decide(SG_DRAFT, SA_REPLY, ACTOR_AUTHOR);
+    assert_int_equal(d.n_allowed, 3);
+    assert_int_equal(d.allowed[0], SA_SUBMIT);
+    assert_int_equal(d.allowed[1], SA_WITHDRAW);
+    assert_int_equal(d.allowed[2], SA_EDIT);
+    d = decide(SG_DRAFT, SA_REPLY, ACTOR_COSIGNER);
+    assert_int_equal(d.n_allowed, 3);
+    assert_int_equal(d.allowed[0], SA_WITHDRAW);
+    assert_int_equal(d.allowed[1], SA_COSIGN);
+    assert_int_equal(d.allowed[2], SA_DECLINE_COSIGN);
+    assert_string_equal(sg_action_name(SA_DECLINE_COSIGN), "decline_cosign");
+    enum sg_cosign c;
+    for (int k = 0; k < SG_COSIGN_COUNT; k++) {
+        assert_true(sg_cosign_from_name(sg_cosign_name((enum sg_cosign)k), &c));
+        assert_int_equal(c, k);
+    }
+    assert_false(sg_cosign_from_name("agreed", &c));
+}
+
+#define D_THIRD 13
+#define D_FOURTH 14
+static const int64_t third_ids[] = {D_THIRD};
+static const struct sg_caller third = {.user_id = 8, .deputy_ids = third_ids, .n_deputy_ids = 1};
+
+/* A draft by D_AUTHOR naming D_COSIGNER and D_THIRD, neither answered yet. */
+static struct suggestion named_draft(void)
+{
+    struct suggestion s = draft();
+    s.signers = arena_calloc(&arena, 3, sizeof(*s.signers));
+    s.signers[0] = (struct sg_signer){.deputy_id = D_AUTHOR, .name = "甲", .author = true,
+                                      .cosign = SG_COSIGN_CONFIRMED};
+    s.signers[1] = (struct sg_signer){.deputy_id = D_COSIGNER, .name = "乙"};
+    s.signers[2] = (struct sg_signer){.deputy_id = D_THIRD, .name = "丙"};
+    s.n_signers = 3;
+    return s;
+}
+
+static void test_cosigners_confirm_or_decline(void **state)
+{
+    (void)state;
+    struct suggestion s = named_draft();
+    int64_t now = at(2026, 9, 28, 9);
+    struct sg_outcome out;
+    assert_int_equal(apply_at(&s, &cosigner, now, A(SA_COSIGN), &out, NULL), YY_OK);
+    assert_int_equal(s.signers[1].cosign, SG_COSIGN_CONFIRMED);
+    assert_int_equal(s.signers[1].cosigned_at, now);
+    assert_true(s.signers[1].dirty);
+    assert_int_equal(s.signers[2].cosign, SG_COSIGN_NAMED);
+    assert_false(s.signers[2].dirty);
+    assert_string_equal(out.note, "乙代表确认联名");
+    assert_int_equal(out.n_notices, 0); /* it shows on the draft */
+    assert_int_equal(s.status, SG_DRAFT);
+    /* twice is refused (a double submit records nothing) */
+    refused_at(&s, &cosigner, now, A(SA_COSIGN), YY_CONFLICT, "already_cosigned");
+    /* the author is not a co-signer; strangers are not either */
+    refused_at(&s, &author, now, A(SA_COSIGN), YY_FORBIDDEN, "forbidden");
+    refused_at(&s, &admin, now, A(SA_COSIGN), YY_FORBIDDEN, "forbidden");
+    /* declining takes a reason; a decline may be turned into a confirmation */
+    struct sg_input no = {.action = SA_DECLINE_COSIGN, .reason = "不熟悉该片区情况"};
+    assert_int_equal(apply_at(&s, &third, now, no, &out, NULL), YY_OK);
+    assert_int_equal(s.signers[2].cosign, SG_COSIGN_DECLINED);
+    assert_string_equal(s.signers[2].cosign_reason, "不熟悉该片区情况");
+    assert_int_equal(out.n_notices, 1); /* the author is told of a decline */
+    assert_string_equal(out.notices[0].recipient_kind, "deputy");
+    assert_int_equal(out.notices[0].recipient_id, D_AUTHOR);
+    refused_at(&s, &third, now, no, YY_CONFLICT, "already_declined");
+    ok_at(&s, &third, now + 60, A(SA_COSIGN));
+    assert_int_equal(s.signers[2].cosign, SG_COSIGN_CONFIRMED);
+    assert_null(s.signers[2].cosign_reason);
+    /* after submission there is nothing to confirm */
+    ok_at(&s, &author, now + 120, A(SA_SUBMIT));
+    refused_at(&s, &cosigner, now, A(SA_COSIGN), YY_CONFLICT, "invalid_transition");
+    refused_at(&s, &cosigner, now, no, YY_CONFLICT, "invalid_transition");
+}
+
+static void test_submit_keeps_only_confirmed_cosigners(void **state)
+{
+    (void)state;
+    struct suggestion s = named_draft();
+    ok_at(&s, &third, at(2026, 9, 28, 9), (struct sg_input){.action = SA_DECLINE_COSIGN,
+                                                              .reason = "另有安排"});
+    /* D_COSIGNER never answered, D_THIRD declined: both are dropped */
+    struct sg_outcome out;
+    assert_int_equal(apply_at(&s, &author, at(2026, 9, 28, 10), A(SA_SUBMIT), &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_SUBMITTED);
+    assert_int_equal(s.n_signers, 1);
+    assert_int_equal(s.signers[0].deputy_id, D_AUTHOR);
+    assert_int_equal(out.n_removed, 2);
+    assert_int_equal(out.removed[0], D_COSIGNER);
+    assert_int_equal(out.removed[1], D_THIRD);
+    assert_non_null(strstr(out.note, "2 位未确认联名的不再列为联名人"));
+    assert_int_equal(sg_actors(&s, &cosigner), 0);
+    assert_false(sg_visible(&s, &cosigner));
+    /* confirmed ones stay signers, with their part in a withdrawal */
+    s = named_draft();
+    ok_at(&s, &cosigner, at(2026, 9, 28, 9), A(SA_COSIGN));
+    assert_int_equal(apply_at(&s, &author, at(2026, 9, 28, 10), A(SA_SUBMIT), &out, NULL), YY_OK);
+    assert_int_equal(s.n_signers, 2);
+    assert_int_equal(s.signers[1].deputy_id, D_COSIGNER);
+    assert_int_equal(out.n_removed, 1);
+    assert_int_equal(sg_actors(&s, &cosigner), ACTOR_COSIGNER);
+}
+
+static void test_the_author_edits_a_draft(void **state)
+{
+    (void)state;
+    struct suggestion s = named_draft();
+    int64_t now = at(2026, 9, 28, 9);
+    ok_at(&s, &cosigner, now, A(SA_COSIGN));
+    /* D_COSIGNER stays (still confirmed), D_THIRD goes, D_FOURTH is named */
+    static const int64_t next[] = {D_FOURTH, D_COSIGNER};
+    struct sg_input ed = {.action = SA_EDIT, .title = "关于江汉路北段增设路灯的建议",
+                          .has_cosigners = true, .cosigner_ids = next, .n_cosigners = 2};
+    struct sg_outcome out;
+    assert_int_equal(apply_at(&s, &author, now + 60, ed, &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_DRAFT);
+    assert_string_equal(s.title, "关于江汉路北段增设路灯的建议");
+    assert_string_equal(s.body, "…"); /* not given: kept */
+    assert_int_equal(s.n_signers, 3);
+    assert_true(s.signers[0].author);
+    assert_int_equal(s.signers[1].deputy_id, D_FOURTH);
+    assert_int_equal(s.signers[1].cosign, SG_COSIGN_NAMED);
+    assert_true(s.signers[1].added);
+    assert_int_equal(s.signers[2].deputy_id, D_COSIGNER);
+    assert_int_equal(s.signers[2].cosign, SG_COSIGN_CONFIRMED);
+    assert_false(s.signers[2].added);
+    assert_int_equal(out.n_removed, 1);
+    assert_int_equal(out.removed[0], D_THIRD);
+    assert_string_equal(out.note, "修改了联名代表、标题");
+    assert_string_equal(out.actor_role, "deputy");
+    /* the same list again changes nothing about the signers */
+    assert_int_equal(apply_at(&s, &author, now + 120, ed, &out, NULL), YY_OK);
+    assert_int_equal(out.n_removed, 0);
+    assert_string_equal(out.note, "");
+    /* the author cannot co-sign their own; a list repeating an id is refused */
+    static const int64_t self[] = {D_AUTHOR};
+    struct sg_input bad = {.action = SA_EDIT, .has_cosigners = true, .cosigner_ids = self,
+                           .n_cosigners = 1};
+    refused_at(&s, &author, now, bad, YY_BAD_INPUT, "unknown_deputy");
+    assert_int_equal(s.n_signers, 3);
+    static const int64_t twice[] = {D_FOURTH, D_FOURTH};
+    bad.cosigner_ids = twice;
+    bad.n_cosigners = 2;
+    refused_at(&s, &author, now, bad, YY_BAD_INPUT, "duplicate_id");
+    /* only the author, only a draft */
+    refused_at(&s, &cosigner, now, ed, YY_FORBIDDEN, "forbidden");
+    ok_at(&s, &author, now + 180, A(SA_SUBMIT));
+    refused_at(&s, &author, now, ed, YY_CONFLICT, "invalid_transition");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -881,6 +1050,10 @@ int main(void)
         cmocka_unit_test(test_term_end_setting),
         cmocka_unit_test(test_withdrawal_needs_every_signer),
         cmocka_unit_test(test_who_the_caller_is),
+        cmocka_unit_test(test_edit_and_cosign_in_the_table),
+        cmocka_unit_test(test_cosigners_confirm_or_decline),
+        cmocka_unit_test(test_submit_keeps_only_confirmed_cosigners),
+        cmocka_unit_test(test_the_author_edits_a_draft),
     };
     return cmocka_run_group_tests(tests, setup_calendar, teardown_calendar);
 }
