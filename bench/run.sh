@@ -273,15 +273,17 @@ awk -v yr="${best_rps[youyue]}" -v nr="${best_rps[nginx]}" \
 # 2x the JSON stations endpoint's throughput, each under 50 KB with its assets.
 echo
 echo "pages (anonymous) against GET $PATH_Q on the same youyue:"
-assets=0
-for a in site.css site.js; do
-  n=$(curl -sS --max-time 10 "http://127.0.0.1:$yy_port/static/$a" | wc -c) || die "GET /static/$a failed"
-  assets=$((assets + n))
-done
 for pg_path in / /stations/1; do
   code=$(curl -sS -o "$tmp/page.html" -w '%{http_code} %{content_type}' --max-time 10 \
     "http://127.0.0.1:$yy_port$pg_path") || die "curl $pg_path failed"
   [[ $code == "200 text/html"* ]] || die "GET $pg_path answered '$code', want 200 text/html"
+  # the page's own assets, as it links them (stylesheet, script, images)
+  assets=0
+  for a in $(grep -oE '(href|src)="/static/[^"]*"' "$tmp/page.html" | sed -E 's/^[a-z]+="//; s/"$//; s/&amp;/\&/g' | sort -u); do
+    n=$(curl -sS --max-time 10 "http://127.0.0.1:$yy_port$a" | wc -c) || die "GET $a failed"
+    assets=$((assets + n))
+  done
+  [ "$assets" -gt 0 ] || die "GET $pg_path links no stylesheet or script under /static/"
   bytes=$(( $(wc -c <"$tmp/page.html") + assets ))
   run_wrk page "http://127.0.0.1:$yy_port$pg_path" "$WARMUP" "$tmp/warm-page.txt"
   measure page "http://127.0.0.1:$yy_port$pg_path" web >/dev/null

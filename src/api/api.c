@@ -196,7 +196,7 @@ int app_init(struct app *app, struct db *db, unsigned anon_rate)
         router_add(r, "GET", "/api/v1/openapi.json", get_openapi, 0) != YY_OK ||
         api_session_routes(r) != YY_OK || api_registry_routes(r) != YY_OK ||
         api_audit_routes(r) != YY_OK || api_concerns_routes(r) != YY_OK ||
-        api_inbox_routes(r) != YY_OK ||
+        api_inbox_routes(r) != YY_OK || api_supervision_routes(r) != YY_OK ||
         api_lists_routes(r) != YY_OK || api_stats_routes(r) != YY_OK ||
         api_suggestions_routes(r) != YY_OK || api_activities_routes(r) != YY_OK ||
         api_receptions_routes(r) != YY_OK ||

@@ -83,5 +83,6 @@ enum yy_err api_activities_routes(struct router *r);
 enum yy_err api_receptions_routes(struct router *r);
 enum yy_err api_record_routes(struct router *r);
 enum yy_err api_ical_routes(struct router *r);
+enum yy_err api_supervision_routes(struct router *r);
 
 #endif

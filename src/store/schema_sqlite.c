@@ -505,6 +505,16 @@ const char *const schema_sqlite[] = {
      * on suggestion_id, so each row scanned the whole table (about 100 rows
      * a second on 100,000 suggestions). */
     "CREATE INDEX follow_ups_suggestion ON follow_ups(suggestion_id, done);",
+    /* 12: 联名 (docs/SUGGESTIONS.md "Co-signing"): the deputies a draft names
+     * as co-signers confirm or decline it; until then they are only named.
+     * Signers of suggestions already submitted, and every author, count as
+     * confirmed (they were signers under the earlier rules). */
+    "ALTER TABLE suggestion_signers ADD COLUMN cosign_status TEXT NOT NULL DEFAULT 'named'"
+    "  CHECK (cosign_status IN ('named','confirmed','declined'));"
+    "ALTER TABLE suggestion_signers ADD COLUMN cosign_reason TEXT;"
+    "ALTER TABLE suggestion_signers ADD COLUMN cosigned_at INTEGER;"
+    "UPDATE suggestion_signers SET cosign_status = 'confirmed' WHERE role = 'author'"
+    "  OR suggestion_id IN (SELECT id FROM suggestions WHERE status <> 'draft');",
 };
 
 const size_t schema_sqlite_n = sizeof(schema_sqlite) / sizeof(schema_sqlite[0]);

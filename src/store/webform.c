@@ -45,6 +45,38 @@ enum yy_err store_webform_claim(struct db *db, struct arena *a, const char *toke
     return store_finish(db, rc, e);
 }
 
+enum yy_err store_webform_once(struct db *db, struct arena *a, const char *token_hash, int64_t now,
+                               webform_fn fn, void *ctx, const char **result, struct yy_error *e)
+{
+    *result = NULL;
+    enum yy_err rc = store_begin(db, e);
+    if (rc != YY_OK)
+        return rc;
+    rc = claim_tx(db, token_hash, now, e);
+    if (rc == YY_CONFLICT) { /* found, or a concurrent claim's unique violation */
+        store_rollback(db);
+        if (store_webform_get(db, a, token_hash, result, e) != YY_OK)
+            *result = NULL;
+        return YY_CONFLICT;
+    }
+    if (rc == YY_OK)
+        rc = fn(ctx, result, e);
+    if (rc == YY_OK) {
+        struct db_stmt *st =
+            db_prepare(db, "UPDATE web_forms SET result = $1 WHERE token_hash = $2", e);
+        if (!st)
+            rc = e ? e->kind : YY_INTERNAL;
+        if (st) {
+            db_bind_text(st, 1, *result ? *result : "{}");
+            db_bind_text(st, 2, token_hash);
+            rc = sql_run(st, e);
+        }
+    }
+    if (rc != YY_OK)
+        *result = NULL;
+    return store_finish(db, rc, e);
+}
+
 enum yy_err store_webform_done(struct db *db, const char *token_hash, const char *result,
                                struct yy_error *e)
 {

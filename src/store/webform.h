@@ -28,6 +28,20 @@ enum yy_err store_webform_done(struct db *db, const char *token_hash, const char
 /* Gives the token back (the submission did not validate: the same form may be
  * sent again, corrected). */
 enum yy_err store_webform_release(struct db *db, const char *token_hash, struct yy_error *e);
+/* The whole submission in ONE transaction: claims the token, runs fn (which
+ * acts, typically through web_api_call: the API's own transactions and group
+ * writes nest inside as savepoints) and records the result fn gives
+ * (*result, text), then commits.  So a crash or a failure anywhere leaves
+ * nothing: neither a claimed token without its result (a result page
+ * "still running" forever) nor an action without its claimed token.
+ * YY_OK: done, *result is fn's.  YY_CONFLICT: claimed before (a second
+ * submit, which waits for the first to commit), *result what the first
+ * recorded (NULL only for a token claimed by a run of the older, separate
+ * steps).  Anything else: fn's error (or the store's) with *e filled and
+ * nothing kept; the token may be used again. */
+typedef enum yy_err (*webform_fn)(void *ctx, const char **result, struct yy_error *e);
+enum yy_err store_webform_once(struct db *db, struct arena *a, const char *token_hash, int64_t now,
+                               webform_fn fn, void *ctx, const char **result, struct yy_error *e);
 /* The recorded result; YY_NOT_FOUND when the token was never claimed; *result
  * NULL while the submission is still running. */
 enum yy_err store_webform_get(struct db *db, struct arena *a, const char *token_hash,

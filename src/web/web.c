@@ -39,17 +39,121 @@ void web_headers(struct response *res)
     response_header(res, "Permissions-Policy", "geolocation=(self), camera=(), microphone=()");
 }
 
+/* ---- the navigation: the roles' home pages, the staff's sections ------------------- */
+
+#define R(x) (1u << (x))
+#define STAFF_ROLES                                                                                \
+    (R(ROLE_ADMIN) | R(ROLE_LEADER) | R(ROLE_STREET_STAFF) | R(ROLE_COMMUNITY_STAFF) |             \
+     R(ROLE_PROCURATOR))
+
+/* The roles' home pages and their link texts, in the order a user holding
+ * roles of several kinds is sent to them after logging in.  Residents have
+ * none (the public pages are theirs). */
+static const struct {
+    const char *path, *label;
+    unsigned roles;
+} role_homes[] = {
+    {"/staff/", "工作台", STAFF_ROLES},
+    {"/deputy/", "代表工作台", R(ROLE_DEPUTY)},
+    {"/unit/", "承办工作台", R(ROLE_UNIT_STAFF)},
+};
+
+/* Which role the header names when a user holds several. */
+static const enum role role_order[] = {ROLE_ADMIN,           ROLE_LEADER,     ROLE_STREET_STAFF,
+                                       ROLE_COMMUNITY_STAFF, ROLE_PROCURATOR, ROLE_DEPUTY,
+                                       ROLE_UNIT_STAFF,      ROLE_RESIDENT};
+
+/* The staff's sections (the staff navigation, staff_nav.html, renders
+ * me.staff_nav; me.can.KEY says whether one is offered), each for the roles
+ * whose API calls the page makes succeed: a link never leads to a 403. */
+static const struct {
+    const char *key, *path, *label;
+    unsigned roles;
+} staff_sections[] = {
+    {"home", "/staff/", "工作台", STAFF_ROLES},
+    {"concerns", "/staff/concerns", "群众意见", STAFF_ROLES & ~R(ROLE_PROCURATOR)},
+    {"suggestions", "/staff/suggestions", "代表建议", STAFF_ROLES},
+    {"supervision", "/staff/supervision", "督办", STAFF_ROLES},
+    {"inbox", "/staff/inbox", "提醒", STAFF_ROLES},
+    {"lists", "/staff/lists/suggestions", "三张清单",
+     R(ROLE_ADMIN) | R(ROLE_LEADER) | R(ROLE_STREET_STAFF)},
+    {"activities", "/staff/activities", "活动",
+     R(ROLE_ADMIN) | R(ROLE_STREET_STAFF) | R(ROLE_COMMUNITY_STAFF)},
+    {"receptions", "/staff/receptions", "接待日",
+     R(ROLE_ADMIN) | R(ROLE_STREET_STAFF) | R(ROLE_COMMUNITY_STAFF)},
+    {"registry", "/staff/registry", "基础信息",
+     R(ROLE_ADMIN) | R(ROLE_LEADER) | R(ROLE_STREET_STAFF) | R(ROLE_COMMUNITY_STAFF)},
+    {"audit", "/staff/audit", "审计记录", R(ROLE_ADMIN)},
+};
+#undef STAFF_ROLES
+#undef R
+
+static unsigned roles_held(const struct user *u)
+{
+    unsigned held = 0;
+    for (size_t i = 0; i < u->n_roles; i++)
+        held |= 1u << u->roles[i].role;
+    return held;
+}
+
+/* Whether the page at path is served (the areas' pages land one by one: a
+ * home without its page is not linked). */
+static bool page_exists(struct request *req, const char *path)
+{
+    struct router_match m;
+    return router_lookup(&api_app(req)->router, "GET", path, &m) == ROUTER_MATCH;
+}
+
+const char *web_home(struct request *req, const struct user *u)
+{
+    unsigned held = roles_held(u);
+    for (size_t i = 0; i < sizeof(role_homes) / sizeof(role_homes[0]); i++)
+        if ((held & role_homes[i].roles) && page_exists(req, role_homes[i].path))
+            return role_homes[i].path;
+    return "/";
+}
+
+/* The caller as the layout shows them: name, role in Chinese, their homes,
+ * the staff's sections they may open. */
+static json_t *me_json(struct request *req, const struct user *u)
+{
+    const char *name = u->name && *u->name ? u->name : u->login;
+    unsigned held = roles_held(u);
+    const char *role_name = role_label_zh(ROLE_RESIDENT);
+    for (size_t i = 0; i < sizeof(role_order) / sizeof(role_order[0]); i++)
+        if (held & (1u << role_order[i])) {
+            role_name = role_label_zh(role_order[i]);
+            break;
+        }
+    json_t *homes = json_array(), *staff_nav = json_array(), *can = json_object();
+    for (size_t i = 0; i < sizeof(role_homes) / sizeof(role_homes[0]); i++)
+        if ((held & role_homes[i].roles) && page_exists(req, role_homes[i].path))
+            json_array_append_new(homes, json_pack("{s:s, s:s}", "href", role_homes[i].path,
+                                                   "label", role_homes[i].label));
+    for (size_t i = 0; i < sizeof(staff_sections) / sizeof(staff_sections[0]); i++) {
+        if (!(held & staff_sections[i].roles) || !page_exists(req, staff_sections[i].path))
+            continue;
+        json_array_append_new(staff_nav, json_pack("{s:s, s:s}", "href", staff_sections[i].path,
+                                                   "label", staff_sections[i].label));
+        json_object_set_new(can, staff_sections[i].key, json_true());
+    }
+    /* the demo's names are often the role itself: say it once */
+    return json_pack("{s:s, s:s, s:s, s:b, s:s, s:o, s:o, s:o}", "login", u->login, "name", name,
+                     "role_name", role_name, "show_role", strcmp(name, role_name) != 0, "home",
+                     web_home(req, u), "homes", homes, "staff_nav", staff_nav, "can", can);
+}
+
 /* ---- rendering --------------------------------------------------------------- */
 
 static void add_common(struct request *req, json_t *data)
 {
     const struct caller *c = api_caller(req);
     json_object_set_new(data, "site", json_pack("{s:s, s:s}", "css", css_url, "js", js_url));
+    json_object_set_new(data, "nav",
+                        json_pack("{s:b, s:b}", "activities", page_exists(req, "/activities"),
+                                  "dashboard", page_exists(req, "/dashboard")));
     if (c->via != AUTH_NONE) {
-        json_object_set_new(
-            data, "me",
-            json_pack("{s:s, s:s}", "login", c->user.login, "name",
-                      c->user.name && *c->user.name ? c->user.name : c->user.login));
+        json_object_set_new(data, "me", me_json(req, &c->user));
         if (c->csrf)
             json_object_set_new(data, "csrf", json_string(c->csrf));
     }
@@ -95,6 +199,36 @@ enum yy_err web_redirect(struct request *req, struct response *res, const char *
     return YY_OK;
 }
 
+/* The login link of a 401 page: back to this page after logging in when it
+ * is one a link can reach again (a GET), percent-encoded as a query value. */
+static const char *login_url(struct request *req)
+{
+    if (!req->method || !req->path || (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")))
+        return "/login";
+    static const char hex[] = "0123456789ABCDEF";
+    const char *q = req->query_raw && *req->query_raw ? req->query_raw : NULL;
+    size_t n = strlen(req->path) + (q ? strlen(q) + 1 : 0);
+    if (n > 1024)
+        return "/login";
+    char *out = arena_alloc(req->arena, sizeof("/login?next=") + 3 * n);
+    if (!out)
+        return "/login";
+    char *o = out + sprintf(out, "/login?next=");
+    for (const char *parts[] = {req->path, q ? "?" : NULL, q}, **p = parts; p < parts + 3; p++)
+        for (const unsigned char *c = (const unsigned char *)*p; c && *c; c++) {
+            if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                strchr("-._~/", *c)) {
+                *o++ = (char)*c;
+            } else {
+                *o++ = '%';
+                *o++ = hex[*c >> 4];
+                *o++ = hex[*c & 15];
+            }
+        }
+    *o = '\0';
+    return out;
+}
+
 void web_render_error(struct request *req, struct response *res, const struct yy_error *err)
 {
     int status = res->status;
@@ -134,9 +268,10 @@ void web_render_error(struct request *req, struct response *res, const struct yy
     const char *message = !err           ? "服务器出错了"
                           : err->message ? err->message
                                          : err_default_message(err->kind);
-    json_t *data = json_pack("{s:s, s:s, s:i, s:s, s:s?, s:b}", "title", heading, "heading",
-                             heading, "status", status, "message", message, "code",
-                             err ? err->code : NULL, "login", status == 401);
+    json_t *data =
+        json_pack("{s:s, s:s, s:i, s:s, s:s?, s:s?}", "title", heading, "heading", heading,
+                  "status", status, "message", message, "code", err ? err->code : NULL, "login",
+                  status == 401 ? login_url(req) : NULL);
     if (templates && render(req, res, status, "error", data) == YY_OK) {
         response_header(res, "Cache-Control", "no-store");
         return;
@@ -361,21 +496,28 @@ void web_times(json_t *v)
 enum yy_err web_routes(struct router *r)
 {
     if (!templates) {
-        struct tmpl_source src[64] = {{0}};
+        /* every template (the areas add theirs): none may be left out */
+        struct tmpl_source *src =
+            calloc(web_templates_count ? web_templates_count : 1, sizeof(*src));
+        if (!src)
+            return YY_NOMEM;
         size_t n = 0;
-        for (unsigned long i = 0; i < web_templates_count && n < 64; i++) {
+        for (unsigned long i = 0; i < web_templates_count; i++) {
             const struct embedded_file *f = &web_templates[i];
             const char *dot = strrchr(f->name, '.');
             size_t nl = dot ? (size_t)(dot - f->name) : strlen(f->name);
             char *name = strndup(f->name, nl);
             if (!name)
-                return YY_NOMEM;
+                break;
             src[n++] = (struct tmpl_source){.name = name, .text = f->data, .len = f->len};
         }
         char err[256];
-        templates = tmpl_compile(src, n, err, sizeof(err));
+        templates = n == web_templates_count ? tmpl_compile(src, n, err, sizeof(err)) : NULL;
+        if (n != web_templates_count)
+            snprintf(err, sizeof(err), "out of memory");
         for (size_t i = 0; i < n; i++)
             free((char *)src[i].name);
+        free(src);
         if (!templates) {
             fprintf(stderr, "youyue: template %s\n", err);
             return YY_INTERNAL;
@@ -386,6 +528,18 @@ enum yy_err web_routes(struct router *r)
     enum yy_err rc;
     if ((rc = router_add(r, "GET", "/static/{name}", get_static, 0)) != YY_OK ||
         (rc = web_session_routes(r)) != YY_OK)
+        return rc;
+    if ((rc = web_staff_routes(r)) != YY_OK)
+        return rc;
+    if ((rc = web_unit_routes(r)) != YY_OK)
+        return rc;
+    if ((rc = web_deputy_routes(r)) != YY_OK)
+        return rc;
+    if ((rc = web_public_routes(r)) != YY_OK)
+        return rc;
+    if ((rc = web_events_routes(r)) != YY_OK)
+        return rc;
+    if ((rc = web_records_routes(r)) != YY_OK)
         return rc;
     return web_resident_routes(r);
 }

@@ -61,6 +61,12 @@ enum yy_err web_form(struct request *req, struct kvlist *out);
 enum yy_err web_api_call(struct request *req, const char *method, const char *path, json_t *body,
                          int *status, json_t **out, const char **set_cookie);
 
+/* The home page of u's role (docs/WEB.md "Navigation"): /staff/ for the
+ * office, leaders, street and community staff and procurators, /deputy/,
+ * /unit/; "/" for residents, or while that page is not served. */
+struct user;
+const char *web_home(struct request *req, const struct user *u);
+
 /* Turns every "at" / "*_at" RFC 3339 string inside v into "YYYY-MM-DD HH:MM"
  * (China time, as the API writes it), for display. */
 void web_times(json_t *v);
@@ -68,5 +74,11 @@ void web_times(json_t *v);
 /* Page routes, one per file. */
 enum yy_err web_resident_routes(struct router *r);
 enum yy_err web_session_routes(struct router *r);
+enum yy_err web_staff_routes(struct router *r);
+enum yy_err web_unit_routes(struct router *r);
+enum yy_err web_deputy_routes(struct router *r);
+enum yy_err web_public_routes(struct router *r);
+enum yy_err web_events_routes(struct router *r);
+enum yy_err web_records_routes(struct router *r);
 
 #endif

@@ -355,6 +355,39 @@ static bool token_shaped(const char *t)
     return true;
 }
 
+/* The API call of the concern form, run inside the form token's transaction. */
+struct concern_submit {
+    struct request *req;
+    json_t *body; /* stolen by the call */
+    bool ran;
+};
+
+static enum yy_err concern_submit_fn(void *ctx, const char **result, struct yy_error *e)
+{
+    struct concern_submit *cs = ctx;
+    cs->ran = true;
+    json_t *body = cs->body;
+    cs->body = NULL;
+    int status;
+    json_t *out;
+    enum yy_err rc = web_api_call(cs->req, "POST", "/api/v1/concerns", body, &status, &out, NULL);
+    if (rc != YY_OK) {
+        *e = cs->req->err;
+        return rc;
+    }
+    json_t *r = json_pack("{s:O, s:O, s:O}", "tracking_code", json_object_get(out, "tracking_code"),
+                          "duplicates", json_object_get(out, "duplicates"), "station_id",
+                          json_object_get(out, "station_id"));
+    json_decref(out);
+    char *text = r ? json_dumps(r, JSON_COMPACT) : NULL;
+    json_decref(r);
+    if (!text)
+        return yy_fail(e, YY_NOMEM, NULL, NULL, NULL);
+    *result = arena_strdup(cs->req->arena, text);
+    free(text);
+    return YY_OK;
+}
+
 static enum yy_err post_concern_form(struct request *req, struct response *res)
 {
     struct station st;
@@ -373,12 +406,6 @@ static enum yy_err post_concern_form(struct request *req, struct response *res)
     char hash[TOKEN_HASH_LEN + 1];
     token_hash(token, hash);
     const char *sent_url = arena_printf(req->arena, "/concern/sent/%s", token);
-    const char *earlier;
-    enum yy_err rc = store_webform_claim(db, req->arena, hash, time_now(), &earlier, &req->err);
-    if (rc == YY_CONFLICT) /* a second submit of the same form: the first one's result */
-        return web_redirect(req, res, sent_url);
-    STORE(rc);
-
     json_t *body = json_pack("{s:s, s:s}", "source", "online", "category",
                              kvlist_get(&in, "category") ? kvlist_get(&in, "category") : "");
     for (size_t i = 0; concern_fields[i]; i++) {
@@ -388,29 +415,22 @@ static enum yy_err post_concern_form(struct request *req, struct response *res)
     }
     if (has)
         json_object_set_new(body, "station_id", json_integer(st.id));
-    int status;
-    json_t *out;
-    rc = web_api_call(req, "POST", "/api/v1/concerns", body, &status, &out, NULL);
-    if (rc != YY_OK) {
+    /* the claim, the concern and the result in one transaction: a crash
+     * leaves neither a concern without its result nor a result page
+     * "still running" for ever (store_webform_once) */
+    struct concern_submit cs = {.req = req, .body = body};
+    const char *result;
+    enum yy_err rc = store_webform_once(db, req->arena, hash, time_now(), concern_submit_fn, &cs,
+                                        &result, &req->err);
+    json_decref(cs.body);
+    if (rc == YY_CONFLICT && !cs.ran) /* a second submit of the same form: the first one's result */
+        return web_redirect(req, res, sent_url);
+    if (rc == YY_BAD_INPUT) {
         struct yy_error keep = req->err;
-        struct yy_error ignore;
-        store_webform_release(db, hash, &ignore);
-        if (rc != YY_BAD_INPUT)
-            return rc;
         json_t *data;
         STORE(concern_form_data(req, has ? &st : NULL, &in, token, &keep, &data));
         return web_page(req, res, 400, "concern", data);
     }
-    json_t *result = json_pack(
-        "{s:O, s:O, s:O}", "tracking_code", json_object_get(out, "tracking_code"), "duplicates",
-        json_object_get(out, "duplicates"), "station_id", json_object_get(out, "station_id"));
-    json_decref(out);
-    char *text = result ? json_dumps(result, JSON_COMPACT) : NULL;
-    json_decref(result);
-    if (!text)
-        return yy_fail(&req->err, YY_NOMEM, NULL, NULL, NULL);
-    rc = store_webform_done(db, hash, text, &req->err);
-    free(text);
     STORE(rc);
     return web_redirect(req, res, sent_url);
 }

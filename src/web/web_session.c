@@ -6,12 +6,36 @@
 #include "api/api.h"
 #include "web/web.h"
 
-/* Where to go after logging in: a local path only (no "//host", no scheme). */
+/* Where to go after logging in when the form says: a local path only,
+ * starting with a single "/" (no "//host", no "/\\host", no scheme), without
+ * control characters (browsers drop tabs and newlines from URLs, which could
+ * turn "/\t/host" into "//host").  NULL otherwise: then the role's home. */
 static const char *local_next(const char *next)
 {
-    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
-        return "/";
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+        return NULL;
+    for (const unsigned char *c = (const unsigned char *)next; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return NULL;
     return next;
+}
+
+/* The home page of the user in the session answer's "user" (its roles). */
+static const char *home_of(struct request *req, json_t *user)
+{
+    json_t *roles = json_object_get(user, "roles"), *g;
+    size_t n = json_array_size(roles), i;
+    struct user u = {.login = "",
+                     .roles = arena_calloc(req->arena, n ? n : 1, sizeof(struct role_grant))};
+    if (!u.roles)
+        return "/";
+    json_array_foreach(roles, i, g)
+    {
+        enum role r;
+        if (role_from_name(json_string_value(json_object_get(g, "role")), &r))
+            u.roles[u.n_roles++] = (struct role_grant){.role = r};
+    }
+    return web_home(req, &u);
 }
 
 static json_t *login_data(const char *login, const char *next, const char *error, const char *field)
@@ -21,7 +45,8 @@ static json_t *login_data(const char *login, const char *next, const char *error
         json_object_set_new(json_object_get(f, field), "error", json_string(error));
         error = NULL; /* beside its field, not twice */
     }
-    return json_pack("{s:s, s:o, s:s, s:s?}", "title", "登录", "f", f, "next", local_next(next),
+    const char *safe = local_next(next);
+    return json_pack("{s:s, s:o, s:s, s:s?}", "title", "登录", "f", f, "next", safe ? safe : "",
                      "error", error);
 }
 
@@ -59,10 +84,13 @@ static enum yy_err post_login(struct request *req, struct response *res)
     }
     if (rc != YY_OK)
         return rc;
+    const char *to = local_next(next);
+    if (!to)
+        to = home_of(req, json_object_get(out, "user"));
     json_decref(out);
     if (cookie)
         response_header(res, "Set-Cookie", cookie);
-    return web_redirect(req, res, local_next(next));
+    return web_redirect(req, res, to);
 }
 
 static enum yy_err post_logout(struct request *req, struct response *res)

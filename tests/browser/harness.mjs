@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 
+import { DEMO_PASSWORD } from '../http/harness.mjs';
 export { startServer, cli, BIN, BACKEND, DEMO_PASSWORD } from '../http/harness.mjs';
 
 export const CHROMIUM = process.env.YOUYUE_CHROMIUM || '/usr/bin/chromium';
@@ -60,7 +61,64 @@ export async function openPage(browser, { width = 390, javaScriptEnabled = true 
       page.problems.push(`${r.status()} ${r.url()}`);
   });
   page.on('requestfailed', (r) => page.problems.push(`failed ${r.url()}: ${r.failure()?.errorText}`));
+  // nothing from another host: every request goes where the first one went
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return;
+    page.origin ??= u.origin;
+    if (u.origin !== page.origin) page.problems.push(`another host: ${r.url()}`);
+  });
   return page;
+}
+
+/** A page in a fresh context (as openPage) logged in as login through the
+ *  /login form (password youyue-demo unless told); `next` is passed as the
+ *  form's next=.  Returns the page where the login landed (the role's home,
+ *  or next). */
+export async function loginAs(browser, base, login, { password = DEMO_PASSWORD, next, ...opts } = {}) {
+  const page = await openPage(browser, opts);
+  const res = await page.goto(`${base}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  if (!res || res.status() !== 200) throw new Error(`GET /login: ${res && res.status()}`);
+  await page.getByLabel('登录名').fill(login);
+  await page.getByLabel('密码').fill(password);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: '登录' }).click()]);
+  await page.waitForLoadState('load');
+  return page;
+}
+
+/** Screenshots of the page as it is now (in its own context: logged in, after
+ *  a form), full page at 390 and 1280 px wide, into SHOTS/name-W.png; the
+ *  viewport is put back afterwards.  For pages only a session or a form
+ *  reaches, where screenshots(), which loads the URL in a fresh context,
+ *  would not see the same page. */
+export async function screenshotsHere(page, name) {
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) throw new Error(`screenshot name ${name}`);
+  mkdirSync(SHOTS, { recursive: true });
+  const before = page.viewportSize();
+  const paths = [];
+  try {
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: HEIGHTS[width] || 800 });
+      const path = join(SHOTS, `${name}-${width}.png`);
+      await page.screenshot({ path, fullPage: true });
+      paths.push(path);
+    }
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+  return paths;
+}
+
+/** The bytes the page just loaded cost: the document and every resource it
+ *  loaded (stylesheet, script, images), each counted at its transferred size
+ *  (headers and body as they crossed the wire) or, when it came from the
+ *  browser's cache, at its body size — so a page's weight does not depend on
+ *  what an earlier page cached.  Needs JavaScript on (Resource Timing). */
+export async function pageWeight(page) {
+  return page.evaluate(() => {
+    const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+    return entries.reduce((sum, e) => sum + Math.max(e.transferSize, e.encodedBodySize), 0);
+  });
 }
 
 /** Full-page screenshots of url at 390 and 1280 px wide into SHOTS/name-W.png.

@@ -1,0 +1,1525 @@
+/* web_staff.c - the staff's casework pages under /staff/ (docs/WEB.md "Pages"):
+ * the home page with the day's counts, the triage inbox of concerns and a
+ * concern with its handling forms, the suggestions with screening and the
+ * assignment (its due dates shown before confirming), the supervision board
+ * and the inbox of reminders.
+ *
+ * Staff are admin, leader, street_staff, community_staff and procurator; any
+ * other login gets 403, no login 401 (the error page links to /login).  Every
+ * list and every action goes through the API's routes in-process
+ * (web_api_call): a page shows exactly what the API shows the same caller
+ * (scopes, masked contact details, 404 outside the scope), a form does
+ * exactly what the API does, and the forms offer only the actions the API
+ * lists in the record's `actions`.
+ *
+ * Double submits: every action form carries a one-time form token
+ * (store/webform.h); claiming it, the API's action and the recorded result
+ * commit together (store_webform_once), so a second submit of the same form
+ * finds it claimed and lands on the record's page without acting again
+ * (refer, supervise, ... could otherwise happen twice).  A refused action
+ * leaves the token unused, so the corrected form can be sent again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/timeutil.h"
+#include "domain/auth.h"
+#include "domain/concern.h"
+#include "domain/suggestion.h"
+#include "domain/workdays.h"
+#include "store/store.h"
+#include "store/suggestion.h"
+#include "store/webform.h"
+#include "web/web.h"
+
+#define STORE(call)                                                                                \
+    do {                                                                                           \
+        enum yy_err rc_ = (call);                                                                  \
+        if (rc_ != YY_OK)                                                                          \
+            return rc_;                                                                            \
+    } while (0)
+
+/* Rows per page of the lists. */
+#define PAGE_ROWS 20
+/* The largest page the API gives (?limit=). */
+#define API_PAGE 100
+/* Pages of 100 the home page and the board walk at most. */
+#define WALK_PAGES 10
+/* Key suggestions the board reads in full at most. */
+#define KEY_MAX 40
+
+/* ---- the caller ------------------------------------------------------------------- */
+
+struct staff {
+    bool admin, leader, street, community, procurator;
+    int64_t user_id;
+};
+
+/* 401 without a login, 403 for logins that are not staff. */
+static enum yy_err staff_gate(struct request *req, struct staff *s)
+{
+    memset(s, 0, sizeof(*s));
+    const struct caller *c = api_caller(req);
+    if (c->via == AUTH_NONE)
+        return yy_fail(&req->err, YY_UNAUTHORIZED, "login_required", "请先登录", NULL);
+    s->user_id = c->user.id;
+    for (size_t i = 0; i < c->user.n_roles; i++) {
+        switch (c->user.roles[i].role) {
+        case ROLE_ADMIN:
+            s->admin = true;
+            break;
+        case ROLE_LEADER:
+            s->leader = true;
+            break;
+        case ROLE_STREET_STAFF:
+            s->street = true;
+            break;
+        case ROLE_COMMUNITY_STAFF:
+            s->community = true;
+            break;
+        case ROLE_PROCURATOR:
+            s->procurator = true;
+            break;
+        default:
+            break;
+        }
+    }
+    if (!s->admin && !s->leader && !s->street && !s->community && !s->procurator)
+        return yy_fail(&req->err, YY_FORBIDDEN, "forbidden", "此页面仅供工作人员使用", NULL);
+    return YY_OK;
+}
+
+static void err_clear(struct request *req)
+{
+    memset(&req->err, 0, sizeof(req->err));
+}
+
+/* A page's own 400 for a field (before the API is asked). */
+static struct yy_error mkbad(const char *code, const char *message, const char *field)
+{
+    return (struct yy_error){
+        .kind = YY_BAD_INPUT, .code = code, .message = message, .field = field};
+}
+
+/* A GET of the API as the caller; NULL with *rc and req->err on failure. */
+static json_t *api_get(struct request *req, const char *path, enum yy_err *rc)
+{
+    int st;
+    json_t *out = NULL;
+    *rc = web_api_call(req, "GET", path, NULL, &st, &out, NULL);
+    return *rc == YY_OK ? out : NULL;
+}
+
+static enum yy_err path_int(struct request *req, const char *name, int64_t *out)
+{
+    const char *s = request_param(req, name);
+    if (!s || !parse_int64(s, 1, INT64_MAX, out))
+        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
+    return YY_OK;
+}
+
+/* A cursor or form token as it may travel: letters, digits, - and _. */
+static bool token_chars(const char *t, size_t max)
+{
+    if (!t || !*t || strlen(t) > max)
+        return false;
+    for (const char *p = t; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+static const char *date_text(struct arena *a, int64_t t)
+{
+    int64_t y;
+    unsigned m, d;
+    time_civil_from_days(day_of(t), &y, &m, &d);
+    return arena_printf(a, "%04lld-%02u-%02u", (long long)y, m, d);
+}
+
+static bool has_action(json_t *actions, const char *name)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(actions, i,
+                       a) if (json_is_string(a) && !strcmp(json_string_value(a), name)) return true;
+    return false;
+}
+
+/* ---- labels -------------------------------------------------------------------------- */
+
+static const char *label_of(const char *const (*map)[2], size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(map[i][0], key))
+            return map[i][1];
+    return key;
+}
+
+static const char *const concern_labels[][2] = {
+    {"create", "提交"},          {"accept", "受理"},
+    {"decline", "不予受理"},     {"resolve_on_site", "现场答复"},
+    {"refer", "转交"},           {"claim", "代表认领"},
+    {"convert", "转为代表建议"}, {"merge", "合并"},
+    {"resolve", "办结"},         {"rate", "评价"},
+    {"reopen", "退回代表跟进"},  {"remind", "催办"},
+};
+#define N_CONCERN_LABELS (sizeof(concern_labels) / sizeof(concern_labels[0]))
+
+static const char *const suggestion_labels[][2] = {
+    {"create", "起草"},
+    {"submit", "提交"},
+    {"withdraw", "撤回"},
+    {"accept", "立案"},
+    {"return_as_letter", "作为来信处理"},
+    {"assign", "交办"},
+    {"request_return", "申请退回"},
+    {"decide_return", "审核退回"},
+    {"log_contact", "联系代表"},
+    {"co_opinion", "协办意见"},
+    {"request_extension", "申请延期"},
+    {"decide_extension", "审核延期"},
+    {"reply", "答复"},
+    {"evaluate", "代表评价"},
+    {"follow_up", "跟踪落实"},
+    {"mark_key", "列为重点建议"},
+    {"supervise", "督办"},
+    {"publish", "公开"},
+    {"close", "办结"},
+    {"explain", "书面说明"},
+    {"remind", "催办"},
+    {"rate", "网上评"},
+};
+#define N_SUGGESTION_LABELS (sizeof(suggestion_labels) / sizeof(suggestion_labels[0]))
+
+static void label_timeline(json_t *tl, const char *const (*map)[2], size_t n)
+{
+    size_t i;
+    json_t *ev;
+    json_array_foreach(tl, i, ev)
+    {
+        const char *a = json_string_value(json_object_get(ev, "action"));
+        if (a)
+            json_object_set_new(ev, "label", json_string(label_of(map, n, a)));
+    }
+}
+
+static const char *const concern_states[] = {
+    "new",     "accepted",  "declined", "resolved_on_site", "referred",
+    "claimed", "converted", "merged",   "resolved",         NULL};
+static const char *const suggestion_states[] = {
+    "submitted", "accepted",   "returned_as_letter", "assigned", "in_handling", "replied",
+    "evaluated", "rehandling", "following_up",       "closed",   "withdrawn",   NULL};
+
+/* Screening reasons (DOMAIN.md §5 "Screening"): what is not a suggestion. */
+static const char *const letter_reasons[] = {"不属于本级职权范围", "属于代表本人或亲属的个人事项",
+                                             "涉及具体司法案件",   "属于转交的群众来信",
+                                             "属于学术探讨",       "属于产品推介",
+                                             "没有实际内容",       NULL};
+
+/* ---- forms ------------------------------------------------------------------------- */
+
+/* {"NAME": {"value", "error"?}} for each name; the error goes beside the
+ * field err names.  *placed says whether it found its field. */
+static json_t *fields_json(const struct kvlist *in, const char *const *names,
+                           const struct yy_error *err, bool *placed)
+{
+    json_t *f = json_object();
+    for (size_t i = 0; names[i]; i++) {
+        const char *v = in ? kvlist_get(in, names[i]) : NULL;
+        json_t *o = json_pack("{s:s}", "value", v ? v : "");
+        if (err && err->field && !strcmp(err->field, names[i])) {
+            json_object_set_new(o, "error", json_string(err->message));
+            *placed = true;
+        }
+        json_object_set_new(f, names[i], o);
+    }
+    return f;
+}
+
+/* A fresh one-time token for the forms of a page. */
+static json_t *fresh_token(void)
+{
+    char t[TOKEN_LEN + 1];
+    token_new(t);
+    return json_string(t);
+}
+
+/* One action under the form's one-time token (store_webform_once): the
+ * token is claimed, the API called and the claim's result recorded in one
+ * transaction, so a second submit of the same form (a double click, a reload
+ * of the POST) acts nothing and a failure leaves the token unused. */
+struct act_ctx {
+    struct request *req;
+    const char *path;
+    json_t *body; /* stolen by the call */
+    bool called;
+    enum yy_err api_rc;
+};
+
+static enum yy_err act_fn(void *p, const char **result, struct yy_error *e)
+{
+    struct act_ctx *x = p;
+    json_t *body = x->body, *out;
+    int st;
+    x->body = NULL;
+    x->called = true;
+    x->api_rc = web_api_call(x->req, "POST", x->path, body, &st, &out, NULL);
+    if (x->api_rc != YY_OK) {
+        *e = x->req->err;
+        return x->api_rc;
+    }
+    json_decref(out);
+    *result = "{}";
+    return YY_OK;
+}
+
+/* YY_OK: done.  YY_CONFLICT with !*refused: this form was sent before.
+ * *refused: the API refused the action (its error in req->err).  Else an
+ * error in req->err (400 form_expired for a form without a valid token). */
+static enum yy_err act_once(struct request *req, const struct kvlist *in, const char *path,
+                            json_t *body, bool *refused)
+{
+    *refused = false;
+    const char *token = kvlist_get(in, "form_token");
+    if (!token_chars(token, TOKEN_LEN) || strlen(token) != TOKEN_LEN) {
+        json_decref(body);
+        return yy_fail(&req->err, YY_BAD_INPUT, "form_expired", "表单已失效,请刷新页面后重新提交",
+                       NULL);
+    }
+    char hash[TOKEN_HASH_LEN + 1];
+    token_hash(token, hash);
+    struct act_ctx x = {.req = req, .path = path, .body = body};
+    const char *result;
+    struct yy_error e = {0};
+    enum yy_err rc =
+        store_webform_once(api_app(req)->db, req->arena, hash, time_now(), act_fn, &x, &result, &e);
+    json_decref(x.body); /* when the form was sent before, the body was not used */
+    if (rc == YY_OK)
+        return YY_OK;
+    req->err = e;
+    if (x.called && x.api_rc != YY_OK) {
+        *refused = true;
+        return x.api_rc;
+    }
+    return rc;
+}
+
+/* The units of the registry as options, those in chosen (form values)
+ * selected. */
+static enum yy_err unit_options(struct request *req, const struct kvlist *in, const char *key,
+                                json_t **out)
+{
+    struct unit *u;
+    size_t n;
+    STORE(store_units_list(api_app(req)->db, req->arena, 0, 1000, &u, &n, &req->err));
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        bool sel = false;
+        for (size_t k = 0; in && k < in->n; k++)
+            if (!strcmp(in->items[k].key, key) && atoll(in->items[k].value) == (long long)u[i].id)
+                sel = true;
+        json_array_append_new(a, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)u[i].id, "name",
+                                           u[i].name, "selected", sel));
+    }
+    *out = a;
+    return YY_OK;
+}
+
+static const char *unit_name(struct request *req, int64_t id)
+{
+    struct unit u;
+    struct yy_error e;
+    if (store_unit_get(api_app(req)->db, req->arena, id, &u, &e) == YY_OK)
+        return u.name;
+    return "";
+}
+
+/* ---- the home page ------------------------------------------------------------------ */
+
+/* The number of items of a list (walking its pages, at most WALK_PAGES),
+ * counting those keep() accepts; -1 when the API refuses this caller. */
+static int count_items(struct request *req, const char *path, bool (*keep)(json_t *), bool *more)
+{
+    int n = 0;
+    const char *cursor = NULL;
+    *more = false;
+    for (int p = 0; p < WALK_PAGES; p++) {
+        enum yy_err rc;
+        json_t *out = api_get(req,
+                              arena_printf(req->arena, "%s%slimit=%d%s%s", path,
+                                           strchr(path, '?') ? "&" : "?", API_PAGE,
+                                           cursor ? "&cursor=" : "", cursor ? cursor : ""),
+                              &rc);
+        if (!out) {
+            err_clear(req);
+            return p ? n : -1;
+        }
+        size_t i;
+        json_t *it;
+        json_array_foreach(json_object_get(out, "items"), i, it) if (!keep || keep(it)) n++;
+        const char *next = json_string_value(json_object_get(out, "next_cursor"));
+        cursor = next ? arena_strdup(req->arena, next) : NULL;
+        json_decref(out);
+        if (!cursor)
+            return n;
+    }
+    *more = true;
+    return n;
+}
+
+static bool is_unread(json_t *it)
+{
+    return !json_is_true(json_object_get(it, "read"));
+}
+
+static void add_card(struct request *req, json_t *cards, const char *label, const char *path,
+                     bool (*keep)(json_t *), const char *href, const char *hint)
+{
+    bool more;
+    int n = count_items(req, path, keep, &more);
+    if (n < 0)
+        return;
+    json_array_append_new(cards, json_pack("{s:s, s:s, s:s, s:b, s:s?}", "label", label, "count",
+                                           arena_printf(req->arena, "%d%s", n, more ? "+" : ""),
+                                           "href", href, "attention", n > 0, "hint", hint));
+}
+
+static const char *roles_text(const struct staff *s)
+{
+    return s->admin       ? "区人大常委会代表工委"
+           : s->leader    ? "主任会议成员"
+           : s->street    ? "街道人大工委"
+           : s->community ? "社区人大工作"
+                          : "区检察院公益诉讼部门";
+}
+
+static enum yy_err get_home(struct request *req, struct response *res)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    json_t *cards = json_array();
+    add_card(req, cards, "新反映的问题", "/api/v1/concerns?status=new", NULL,
+             "/staff/concerns?status=new", "我的范围内待受理");
+    add_card(req, cards, "转来的问题", "/api/v1/concerns?status=referred", NULL,
+             "/staff/concerns?status=referred", "转交到我处待办理");
+    if (s.admin) { /* screening and assignment are the office's (DOMAIN.md §1) */
+        add_card(req, cards, "待审查的建议", "/api/v1/suggestions?status=submitted", NULL,
+                 "/staff/suggestions?status=submitted", "立案或作为来信处理");
+        add_card(req, cards, "待交办的建议", "/api/v1/suggestions?status=accepted", NULL,
+                 "/staff/suggestions?status=accepted", "确定主办、协办单位");
+    }
+    /* GET /api/v1/supervision: the sweep's rules, in working days */
+    add_card(req, cards, "即将到期", "/api/v1/supervision?state=due_soon", NULL,
+             "/staff/supervision#due-soon", "按工作日计即将到期的督办事项");
+    add_card(req, cards, "已超期", "/api/v1/supervision?state=overdue", NULL,
+             "/staff/supervision#overdue", "超过期限仍未办结的督办事项");
+    add_card(req, cards, "未读提醒", "/api/v1/inbox", is_unread, "/staff/inbox", "催办和通知");
+    json_t *data = json_pack("{s:s, s:o, s:s, s:b}", "title", "工作台", "cards", cards, "role",
+                             roles_text(&s), "admin", s.admin);
+    return web_page(req, res, 200, "staff_home", data);
+}
+
+static enum yy_err get_staff_root(struct request *req, struct response *res)
+{
+    return web_redirect(req, res, "/staff/");
+}
+
+/* ---- concerns: the triage inbox ----------------------------------------------------- */
+
+static enum yy_err region_names(struct request *req, struct region **regions, size_t *n)
+{
+    return store_regions_all(api_app(req)->db, req->arena, regions, n, &req->err);
+}
+
+static const char *region_name(const struct region *r, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (r[i].id == id)
+            return r[i].name;
+    return NULL;
+}
+
+static enum yy_err get_concerns(struct request *req, struct response *res)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    struct region *regions;
+    size_t n_regions;
+    STORE(region_names(req, &regions, &n_regions));
+    const char *status = kvlist_get(&req->query, "status");
+    const char *street = kvlist_get(&req->query, "street");
+    const char *station = kvlist_get(&req->query, "station");
+    const char *cursor = kvlist_get(&req->query, "cursor");
+    int http = 200;
+    json_t *f =
+        json_pack("{s:{s:s}, s:{s:s}, s:{s:s}}", "status", "value", status ? status : "", "street",
+                  "value", street ? street : "", "station", "value", station ? station : "");
+    int64_t street_id = 0, station_id = 0;
+    const char *q = arena_printf(req->arena, "/api/v1/concerns?limit=%d", PAGE_ROWS);
+    const char *self = "/staff/concerns?";
+    if (status && *status) {
+        bool known = false;
+        for (size_t i = 0; concern_states[i]; i++)
+            known |= !strcmp(status, concern_states[i]);
+        if (known) {
+            q = arena_printf(req->arena, "%s&status=%s", q, status);
+            self = arena_printf(req->arena, "%sstatus=%s&", self, status);
+        } else {
+            json_object_set_new(json_object_get(f, "status"), "error",
+                                json_string("请从列表中选择状态"));
+            http = 400;
+        }
+    }
+    if (street && *street) {
+        if (parse_int64(street, 1, INT64_MAX, &street_id)) {
+            q = arena_printf(req->arena, "%s&street=%lld", q, (long long)street_id);
+            self = arena_printf(req->arena, "%sstreet=%lld&", self, (long long)street_id);
+        } else {
+            json_object_set_new(json_object_get(f, "street"), "error",
+                                json_string("请从列表中选择街道"));
+            http = 400;
+        }
+    }
+    if (station && *station) {
+        if (parse_int64(station, 1, INT64_MAX, &station_id)) {
+            q = arena_printf(req->arena, "%s&station=%lld", q, (long long)station_id);
+            self = arena_printf(req->arena, "%sstation=%lld&", self, (long long)station_id);
+        } else {
+            json_object_set_new(json_object_get(f, "station"), "error",
+                                json_string("请从列表中选择联络站"));
+            http = 400;
+        }
+    }
+    if (cursor && *cursor) {
+        if (!token_chars(cursor, 200))
+            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_cursor", "分页参数无效", "cursor");
+        q = arena_printf(req->arena, "%s&cursor=%s", q, cursor);
+    }
+    json_t *data = json_pack("{s:s, s:o}", "title", "群众意见", "f", f);
+    json_t *states = json_array();
+    for (size_t i = 0; concern_states[i]; i++) {
+        enum cn_state st;
+        cn_state_from_name(concern_states[i], &st);
+        json_array_append_new(states, json_pack("{s:s, s:s, s:b}", "value", concern_states[i],
+                                                "label", cn_state_label_zh(st), "selected",
+                                                status && !strcmp(status, concern_states[i])));
+    }
+    json_object_set_new(data, "states", states);
+    json_t *streets = json_array();
+    for (size_t i = 0; i < n_regions; i++)
+        if (regions[i].kind == REGION_STREET || regions[i].kind == REGION_DEV_ZONE)
+            json_array_append_new(
+                streets, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)regions[i].id, "name",
+                                   regions[i].name, "selected", regions[i].id == street_id));
+    json_object_set_new(data, "streets", streets);
+    struct station_filter sf = {.street_id = street_id};
+    struct station *st;
+    size_t n_st;
+    STORE(store_stations_list(api_app(req)->db, req->arena, &sf, &st, &n_st, &req->err));
+    json_t *stations = json_array();
+    for (size_t i = 0; i < n_st; i++)
+        json_array_append_new(stations,
+                              json_pack("{s:I, s:s, s:b}", "id", (json_int_t)st[i].id, "name",
+                                        st[i].name, "selected", st[i].id == station_id));
+    json_object_set_new(data, "stations", stations);
+    if (http == 200) {
+        enum yy_err rc;
+        json_t *out = api_get(req, q, &rc);
+        if (!out) {
+            if (rc != YY_BAD_INPUT) {
+                json_decref(data);
+                return rc;
+            }
+            json_t *fo = req->err.field ? json_object_get(f, req->err.field) : NULL;
+            if (fo)
+                json_object_set_new(fo, "error", json_string(req->err.message));
+            else
+                json_object_set_new(data, "error", json_string(req->err.message));
+            http = 400;
+        } else {
+            web_times(out);
+            json_t *items = json_object_get(out, "items");
+            size_t i;
+            json_t *it;
+            json_array_foreach(items, i, it)
+            {
+                const char *sn = region_name(regions, n_regions,
+                                             json_integer_value(json_object_get(it, "street_id")));
+                if (sn)
+                    json_object_set_new(it, "street", json_string(sn));
+            }
+            json_object_set(data, "items", items);
+            json_object_set_new(data, "empty", json_boolean(json_array_size(items) == 0));
+            json_object_set_new(data, "has_items", json_boolean(json_array_size(items) > 0));
+            const char *next = json_string_value(json_object_get(out, "next_cursor"));
+            if (next)
+                json_object_set_new(
+                    data, "next", json_string(arena_printf(req->arena, "%scursor=%s", self, next)));
+            if (cursor && *cursor)
+                json_object_set_new(data, "first", json_string(self));
+            json_decref(out);
+        }
+    }
+    return web_page(req, res, http, "staff_concerns", data);
+}
+
+/* ---- a concern and its handling forms ------------------------------------------------ */
+
+/* The staff actions a concern page offers, in this order. */
+static const char *const concern_actions[] = {
+    "accept", "decline", "resolve_on_site", "refer", "merge", "resolve", NULL};
+
+static const char *const *concern_action_fields(const char *action)
+{
+    static const char *const none[] = {NULL};
+    static const char *const decline[] = {"reason", "redirect", NULL};
+    static const char *const on_site[] = {"result", "unit_id", NULL};
+    static const char *const refer[] = {"region_id", "note", NULL};
+    static const char *const merge[] = {"into", NULL};
+    static const char *const resolve[] = {"result", NULL};
+    if (!strcmp(action, "decline"))
+        return decline;
+    if (!strcmp(action, "resolve_on_site"))
+        return on_site;
+    if (!strcmp(action, "refer"))
+        return refer;
+    if (!strcmp(action, "merge"))
+        return merge;
+    if (!strcmp(action, "resolve"))
+        return resolve;
+    return none;
+}
+
+/* The concern page: the record as the API shows it to the caller, and the
+ * forms of the actions it allows.  failed/in/err: the form that was sent and
+ * what the API said (its field's input kept, the message beside it);
+ * merge_into: the merge's confirm step (the target as the API shows it). */
+static enum yy_err concern_page(struct request *req, struct response *res, int http,
+                                const char *failed, const struct kvlist *in,
+                                const struct yy_error *err, json_t *merge_into)
+{
+    int64_t id;
+    STORE(path_int(req, "id", &id));
+    enum yy_err rc;
+    json_t *c = api_get(req, arena_printf(req->arena, "/api/v1/concerns/%lld", (long long)id), &rc);
+    if (!c) {
+        json_decref(merge_into);
+        return rc;
+    }
+    struct region *regions;
+    size_t n_regions;
+    rc = region_names(req, &regions, &n_regions);
+    if (rc != YY_OK) {
+        json_decref(c);
+        json_decref(merge_into);
+        return rc;
+    }
+    label_timeline(json_object_get(c, "timeline"), concern_labels, N_CONCERN_LABELS);
+    const char *sn =
+        region_name(regions, n_regions, json_integer_value(json_object_get(c, "street_id")));
+    const char *cn =
+        region_name(regions, n_regions, json_integer_value(json_object_get(c, "community_id")));
+    const char *rn =
+        region_name(regions, n_regions, json_integer_value(json_object_get(c, "referred_to")));
+    json_t *uid = json_object_get(c, "unit_id");
+    if (json_is_integer(uid))
+        json_object_set_new(c, "unit_name", json_string(unit_name(req, json_integer_value(uid))));
+    web_times(c);
+    json_t *data =
+        json_pack("{s:O, s:o, s:s?, s:s?, s:s?, s:o}", "title", json_object_get(c, "title"), "c", c,
+                  "street", sn, "community", cn, "referred", rn, "form_token", fresh_token());
+    json_t *actions = json_object_get(c, "actions");
+    json_t *forms = json_object();
+    bool placed = false, any = false;
+    for (size_t i = 0; concern_actions[i]; i++) {
+        const char *a = concern_actions[i];
+        if (!has_action(actions, a))
+            continue;
+        any = true;
+        bool mine = failed && !strcmp(failed, a);
+        json_t *fo = json_pack(
+            "{s:o}", "f",
+            fields_json(mine ? in : NULL, concern_action_fields(a), mine ? err : NULL, &placed));
+        if (mine && err && !placed) {
+            json_object_set_new(fo, "form_error", json_string(err->message));
+            placed = true;
+        }
+        json_object_set_new(forms, a, fo);
+    }
+    if (json_object_get(forms, "resolve_on_site")) {
+        json_t *units;
+        if ((rc = unit_options(req, failed && !strcmp(failed, "resolve_on_site") ? in : NULL,
+                               "unit_id", &units)) != YY_OK) {
+            json_decref(forms);
+            json_decref(data);
+            json_decref(merge_into);
+            return rc;
+        }
+        json_object_set_new(json_object_get(forms, "resolve_on_site"), "units", units);
+    }
+    if (json_object_get(forms, "refer")) {
+        const char *chosen =
+            failed && !strcmp(failed, "refer") ? kvlist_get(in, "region_id") : NULL;
+        json_t *opts = json_array();
+        for (size_t i = 0; i < n_regions; i++) {
+            const struct region *r = &regions[i];
+            if (r->kind == REGION_DISTRICT)
+                continue;
+            const char *parent =
+                r->kind == REGION_COMMUNITY ? region_name(regions, n_regions, r->parent_id) : NULL;
+            const char *label =
+                parent ? arena_printf(req->arena, "%s · %s", parent, r->name) : r->name;
+            json_array_append_new(opts, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)r->id,
+                                                  "name", label, "selected",
+                                                  chosen && atoll(chosen) == (long long)r->id));
+        }
+        json_object_set_new(json_object_get(forms, "refer"), "regions", opts);
+    }
+    if (merge_into)
+        json_object_set_new(json_object_get(forms, "merge"), "confirm", merge_into);
+    json_object_set_new(data, "forms", forms);
+    json_object_set_new(data, "has_actions", json_boolean(any));
+    if (err && !placed)
+        json_object_set_new(data, "error", json_string(err->message));
+    const char *done = kvlist_get(&req->query, "done");
+    if (done && !err)
+        for (size_t i = 0; concern_actions[i]; i++)
+            if (!strcmp(done, concern_actions[i]))
+                json_object_set_new(
+                    data, "done",
+                    json_string(label_of(concern_labels, N_CONCERN_LABELS, concern_actions[i])));
+    return web_page(req, res, http, "staff_concern", data);
+}
+
+static enum yy_err get_concern(struct request *req, struct response *res)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    return concern_page(req, res, 200, NULL, NULL, NULL, NULL);
+}
+
+/* Text field of a form into the API body (as typed; the API judges it). */
+static void put_text(json_t *body, const struct kvlist *in, const char *name, bool optional)
+{
+    const char *v = kvlist_get(in, name);
+    if (optional && (!v || !*v))
+        return;
+    json_object_set_new(body, name, json_string(v ? v : ""));
+}
+
+/* An id field: missing or empty is 0 (absent); not a number is an error. */
+static bool form_id(const struct kvlist *in, const char *name, int64_t *out)
+{
+    const char *v = kvlist_get(in, name);
+    *out = 0;
+    if (!v || !*v)
+        return true;
+    return parse_int64(v, 1, INT64_MAX, out);
+}
+
+static enum yy_err post_concern_action(struct request *req, struct response *res)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    int64_t id;
+    STORE(path_int(req, "id", &id));
+    struct kvlist in;
+    STORE(web_form(req, &in));
+    const char *action = kvlist_get(&in, "action");
+    bool known = false;
+    for (size_t i = 0; action && concern_actions[i]; i++)
+        known |= !strcmp(action, concern_actions[i]);
+    if (!known)
+        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_action", "不支持的操作", "action");
+    const char *back = arena_printf(req->arena, "/staff/concerns/%lld", (long long)id);
+    json_t *body = json_pack("{s:s}", "action", action);
+    struct yy_error bad = {0};
+    if (!strcmp(action, "decline")) {
+        put_text(body, &in, "reason", false);
+        put_text(body, &in, "redirect", false);
+    } else if (!strcmp(action, "resolve_on_site")) {
+        put_text(body, &in, "result", false);
+        int64_t unit;
+        if (!form_id(&in, "unit_id", &unit))
+            bad = mkbad("invalid_unit", "请从列表中选择单位", "unit_id");
+        else if (unit)
+            json_object_set_new(body, "unit_id", json_integer(unit));
+    } else if (!strcmp(action, "refer")) {
+        int64_t region;
+        if (!form_id(&in, "region_id", &region) || !region)
+            bad = mkbad("missing_field", "请选择转交到的社区或街道", "region_id");
+        else
+            json_object_set_new(body, "region_id", json_integer(region));
+        put_text(body, &in, "note", true);
+    } else if (!strcmp(action, "merge")) {
+        int64_t into;
+        if (!form_id(&in, "into", &into) || !into)
+            bad = mkbad("missing_field", "请输入要并入的问题编号", "into");
+        else
+            json_object_set_new(body, "into", json_integer(into));
+        /* the confirm step: the target's title as the API shows it to the caller */
+        if (!bad.kind && !kvlist_get(&in, "confirm")) {
+            json_decref(body);
+            if (into == id) {
+                bad = mkbad("invalid_merge", "不能并入问题本身", "into");
+                return concern_page(req, res, 400, action, &in, &bad, NULL);
+            }
+            enum yy_err rc;
+            json_t *t = api_get(
+                req, arena_printf(req->arena, "/api/v1/concerns/%lld", (long long)into), &rc);
+            if (!t) {
+                if (rc != YY_NOT_FOUND)
+                    return rc;
+                err_clear(req);
+                bad = mkbad("unknown_concern", "没有这个编号的问题,或不在您的办理范围内", "into");
+                return concern_page(req, res, 400, action, &in, &bad, NULL);
+            }
+            web_times(t);
+            json_t *confirm = json_pack("{s:O, s:O, s:O, s:O}", "id", json_object_get(t, "id"),
+                                        "title", json_object_get(t, "title"), "status_label",
+                                        json_object_get(t, "status_label"), "created_at",
+                                        json_object_get(t, "created_at"));
+            json_decref(t);
+            return concern_page(req, res, 200, NULL, NULL, NULL, confirm);
+        }
+    } else if (!strcmp(action, "resolve")) {
+        put_text(body, &in, "result", false);
+    }
+    if (bad.kind) {
+        json_decref(body);
+        return concern_page(req, res, 400, action, &in, &bad, NULL);
+    }
+    bool refused;
+    enum yy_err rc =
+        act_once(req, &in, arena_printf(req->arena, "/api/v1/concerns/%lld/actions", (long long)id),
+                 body, &refused);
+    if (rc == YY_OK)
+        return web_redirect(req, res, arena_printf(req->arena, "%s?done=%s", back, action));
+    if (rc == YY_CONFLICT && !refused) /* sent before: the page shows what the first one did */
+        return web_redirect(req, res, back);
+    if (!refused && rc != YY_BAD_INPUT)
+        return rc;
+    if (refused && rc != YY_BAD_INPUT && rc != YY_CONFLICT && rc != YY_FORBIDDEN)
+        return rc;
+    struct yy_error keep = req->err;
+    err_clear(req);
+    return concern_page(req, res,
+                        rc == YY_BAD_INPUT  ? 400
+                        : rc == YY_CONFLICT ? 409
+                                            : 403,
+                        action, &in, &keep, NULL);
+}
+
+/* ---- suggestions ------------------------------------------------------------------------ */
+
+static enum yy_err get_suggestions(struct request *req, struct response *res)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    const char *status = kvlist_get(&req->query, "status");
+    const char *cursor = kvlist_get(&req->query, "cursor");
+    int http = 200;
+    json_t *f = json_pack("{s:{s:s}}", "status", "value", status ? status : "");
+    const char *q = arena_printf(req->arena, "/api/v1/suggestions?limit=%d", PAGE_ROWS);
+    const char *self = "/staff/suggestions?";
+    if (status && *status) {
+        bool known = false;
+        for (size_t i = 0; suggestion_states[i]; i++)
+            known |= !strcmp(status, suggestion_states[i]);
+        if (known) {
+            q = arena_printf(req->arena, "%s&status=%s", q, status);
+            self = arena_printf(req->arena, "%sstatus=%s&", self, status);
+        } else {
+            json_object_set_new(json_object_get(f, "status"), "error",
+                                json_string("请从列表中选择状态"));
+            http = 400;
+        }
+    }
+    if (cursor && *cursor) {
+        if (!token_chars(cursor, 200))
+            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_cursor", "分页参数无效", "cursor");
+        q = arena_printf(req->arena, "%s&cursor=%s", q, cursor);
+    }
+    json_t *states = json_array();
+    for (size_t i = 0; suggestion_states[i]; i++) {
+        enum sg_state st;
+        sg_state_from_name(suggestion_states[i], &st);
+        json_array_append_new(states, json_pack("{s:s, s:s, s:b}", "value", suggestion_states[i],
+                                                "label", sg_state_label_zh(st), "selected",
+                                                status && !strcmp(status, suggestion_states[i])));
+    }
+    json_t *data = json_pack("{s:s, s:o, s:o}", "title", "代表建议", "f", f, "states", states);
+    if (http == 200) {
+        enum yy_err rc;
+        json_t *out = api_get(req, q, &rc);
+        if (!out) {
+            json_decref(data);
+            return rc;
+        }
+        web_times(out);
+        json_t *items = json_object_get(out, "items");
+        json_object_set(data, "items", items);
+        json_object_set_new(data, "empty", json_boolean(json_array_size(items) == 0));
+        json_object_set_new(data, "has_items", json_boolean(json_array_size(items) > 0));
+        const char *next = json_string_value(json_object_get(out, "next_cursor"));
+        if (next)
+            json_object_set_new(data, "next",
+                                json_string(arena_printf(req->arena, "%scursor=%s", self, next)));
+        if (cursor && *cursor)
+            json_object_set_new(data, "first", json_string(self));
+        json_decref(out);
+    }
+    return web_page(req, res, http, "staff_suggestions", data);
+}
+
+/* The staff actions a suggestion page offers, in this order. */
+static const char *const suggestion_actions[] = {
+    "accept",   "return_as_letter", "assign",  "decide_return", "decide_extension",
+    "mark_key", "supervise",        "publish", "close",         "explain",
+    NULL};
+
+static const char *const *suggestion_action_fields(const char *action)
+{
+    static const char *const none[] = {NULL};
+    static const char *const letter[] = {"reason", "detail", NULL};
+    static const char *const units[] = {"units", "hard_case", NULL};
+    static const char *const decide[] = {"approve", "unit_id", "units", NULL};
+    static const char *const key[] = {"leader_id", "committee", NULL};
+    static const char *const note[] = {"note", NULL};
+    static const char *const text[] = {"text", NULL};
+    if (!strcmp(action, "return_as_letter"))
+        return letter;
+    if (!strcmp(action, "assign"))
+        return units;
+    if (!strcmp(action, "decide_return") || !strcmp(action, "decide_extension"))
+        return decide;
+    if (!strcmp(action, "mark_key"))
+        return key;
+    if (!strcmp(action, "supervise"))
+        return note;
+    if (!strcmp(action, "explain"))
+        return text;
+    return none;
+}
+
+/* The leaders (主任会议成员) for mark_key: read-only, names only. */
+static enum yy_err leader_options(struct request *req, const char *chosen, json_t **out)
+{
+    struct db *db = api_app(req)->db;
+    struct db_stmt *st = db_prepare(db,
+                                    "SELECT u.id, u.name, u.login FROM users u"
+                                    " JOIN user_roles r ON r.user_id = u.id"
+                                    " WHERE r.role = $1 AND u.disabled = 0 ORDER BY u.id",
+                                    &req->err);
+    if (!st)
+        return req->err.kind ? req->err.kind : YY_INTERNAL;
+    db_bind_text(st, 1, "leader");
+    json_t *a = json_array();
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, &req->err)) == YY_OK && row) {
+        int64_t id = db_col_int(st, 0);
+        const char *name = db_col_text(st, 1);
+        json_array_append_new(a, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name",
+                                           name && *name ? name : db_col_text(st, 2), "selected",
+                                           chosen && atoll(chosen) == (long long)id));
+    }
+    db_done(st);
+    if (rc != YY_OK) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return YY_OK;
+}
+
+static enum yy_err suggestion_page(struct request *req, struct response *res, int http,
+                                   const char *failed, const struct kvlist *in,
+                                   const struct yy_error *err)
+{
+    int64_t id;
+    STORE(path_int(req, "id", &id));
+    enum yy_err rc;
+    json_t *s =
+        api_get(req, arena_printf(req->arena, "/api/v1/suggestions/%lld", (long long)id), &rc);
+    if (!s)
+        return rc;
+    label_timeline(json_object_get(s, "timeline"), suggestion_labels, N_SUGGESTION_LABELS);
+    json_t *key = json_object_get(s, "key");
+    if (json_is_integer(json_object_get(key, "leader_id"))) {
+        struct user u;
+        struct yy_error e;
+        if (store_user_get(api_app(req)->db, req->arena,
+                           json_integer_value(json_object_get(key, "leader_id")), &u, &e) == YY_OK)
+            json_object_set_new(key, "leader_name",
+                                json_string(u.name && *u.name ? u.name : u.login));
+    }
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(s, "assignments"), i, g)
+    {
+        json_object_set_new(
+            g, "lead",
+            json_boolean(!strcmp(json_string_value(json_object_get(g, "role")), "lead")));
+        json_t *ex = json_object_get(g, "extension");
+        if (json_is_object(ex) &&
+            !strcmp(json_string_value(json_object_get(ex, "status")) ?: "", "pending"))
+            json_object_set_new(g, "extension_pending", json_true());
+    }
+    web_times(s);
+    json_t *data = json_pack("{s:O, s:o, s:o}", "title", json_object_get(s, "title"), "s", s,
+                             "form_token", fresh_token());
+    json_t *actions = json_object_get(s, "actions");
+    json_t *forms = json_object();
+    bool placed = false, any = false;
+    for (i = 0; suggestion_actions[i]; i++) {
+        const char *a = suggestion_actions[i];
+        if (!has_action(actions, a))
+            continue;
+        any = true;
+        bool mine = failed && !strcmp(failed, a);
+        json_t *fo = json_pack(
+            "{s:o}", "f",
+            fields_json(mine ? in : NULL, suggestion_action_fields(a), mine ? err : NULL, &placed));
+        if (mine && err && !placed) {
+            json_object_set_new(fo, "form_error", json_string(err->message));
+            placed = true;
+        }
+        if (!strcmp(a, "return_as_letter")) {
+            const char *chosen = mine ? kvlist_get(in, "reason") : NULL;
+            json_t *opts = json_array();
+            for (size_t k = 0; letter_reasons[k]; k++)
+                json_array_append_new(opts,
+                                      json_pack("{s:s, s:b}", "name", letter_reasons[k], "selected",
+                                                chosen && !strcmp(chosen, letter_reasons[k])));
+            json_object_set_new(fo, "reasons", opts);
+        }
+        if (!strcmp(a, "assign") || !strcmp(a, "decide_return")) {
+            json_t *lead, *co;
+            if ((rc = unit_options(req, mine ? in : NULL, "lead", &lead)) != YY_OK ||
+                (rc = unit_options(req, mine ? in : NULL, "co", &co)) != YY_OK) {
+                json_decref(fo);
+                json_decref(forms);
+                json_decref(data);
+                return rc;
+            }
+            json_object_set_new(fo, "lead", lead);
+            json_object_set_new(fo, "co", co);
+            if (mine && kvlist_get(in, "hard_case"))
+                json_object_set_new(fo, "hard_case", json_true());
+        }
+        if (!strcmp(a, "decide_return") || !strcmp(a, "decide_extension")) {
+            const char *approve = mine ? kvlist_get(in, "approve") : NULL;
+            json_object_set_new(fo, "approve_yes", json_boolean(approve && !strcmp(approve, "1")));
+            json_object_set_new(fo, "approve_no", json_boolean(approve && !strcmp(approve, "0")));
+        }
+        if (!strcmp(a, "mark_key")) {
+            json_t *leaders;
+            const char *chosen = mine ? kvlist_get(in, "leader_id") : NULL;
+            if ((rc = leader_options(req, chosen, &leaders)) != YY_OK) {
+                json_decref(fo);
+                json_decref(forms);
+                json_decref(data);
+                return rc;
+            }
+            json_object_set_new(fo, "leaders", leaders);
+        }
+        json_object_set_new(forms, a, fo);
+    }
+    json_object_set_new(data, "forms", forms);
+    json_object_set_new(data, "has_actions", json_boolean(any));
+    if (err && !placed)
+        json_object_set_new(data, "error", json_string(err->message));
+    const char *done = kvlist_get(&req->query, "done");
+    if (done && !err)
+        for (i = 0; suggestion_actions[i]; i++)
+            if (!strcmp(done, suggestion_actions[i]))
+                json_object_set_new(data, "done",
+                                    json_string(label_of(suggestion_labels, N_SUGGESTION_LABELS,
+                                                         suggestion_actions[i])));
+    return web_page(req, res, http, "staff_suggestion", data);
+}
+
+static enum yy_err get_suggestion(struct request *req, struct response *res)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    return suggestion_page(req, res, 200, NULL, NULL, NULL);
+}
+
+/* units: [{unit_id, role}] from the form's lead= and co= values. */
+static bool form_units(const struct kvlist *in, json_t **out)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; k < in->n; k++) {
+        bool lead = !strcmp(in->items[k].key, "lead");
+        if (!lead && strcmp(in->items[k].key, "co"))
+            continue;
+        int64_t u;
+        if (!parse_int64(in->items[k].value, 1, INT64_MAX, &u)) {
+            json_decref(a);
+            return false;
+        }
+        json_array_append_new(
+            a, json_pack("{s:I, s:s}", "unit_id", (json_int_t)u, "role", lead ? "lead" : "co"));
+    }
+    *out = a;
+    return true;
+}
+
+/* The assignment's confirm step: the units as chosen and the due dates the
+ * API will set, computed now with the same rules and calendar
+ * (domain/suggestion.c add_assignments). */
+static enum yy_err assign_preview(struct request *req, struct response *res, int64_t id,
+                                  const struct kvlist *in, json_t *units)
+{
+    struct sg_rules rules;
+    enum yy_err rc = store_sg_rules(api_app(req)->db, &rules, &req->err);
+    if (rc != YY_OK) {
+        json_decref(units);
+        return rc;
+    }
+    const struct calendar *cal = api_app(req)->calendar;
+    static const struct calendar none;
+    if (!cal)
+        cal = &none;
+    bool hard = kvlist_get(in, "hard_case") != NULL;
+    int64_t now = time_now();
+    struct sg_due due =
+        sg_due_months(cal, now, hard ? rules.hard_case_reply_months : rules.reply_months);
+    struct sg_due co = sg_due_months(cal, now, rules.co_opinion_months);
+    enum yy_err grc;
+    json_t *s =
+        api_get(req, arena_printf(req->arena, "/api/v1/suggestions/%lld", (long long)id), &grc);
+    if (!s) {
+        json_decref(units);
+        return grc;
+    }
+    json_t *rows = json_array();
+    size_t i;
+    json_t *u;
+    json_array_foreach(units, i, u)
+    {
+        bool lead = !strcmp(json_string_value(json_object_get(u, "role")), "lead");
+        struct sg_due d = lead ? due : co;
+        json_array_append_new(
+            rows,
+            json_pack("{s:O, s:s, s:s, s:s, s:s, s:b}", "unit_id", json_object_get(u, "unit_id"),
+                      "name", unit_name(req, json_integer_value(json_object_get(u, "unit_id"))),
+                      "role", lead ? "lead" : "co", "role_label", lead ? "主办" : "协办", "due",
+                      date_text(req->arena, d.at), "provisional", d.provisional));
+    }
+    json_decref(units);
+    json_t *data = json_pack(
+        "{s:s, s:O, s:I, s:o, s:s, s:i, s:i, s:b, s:s, s:s, s:b, s:b, s:s}", "title", "确认交办",
+        "suggestion_title", json_object_get(s, "title"), "id", (json_int_t)id, "rows", rows,
+        "today", date_text(req->arena, now), "reply_months",
+        hard ? rules.hard_case_reply_months : rules.reply_months, "co_months",
+        rules.co_opinion_months, "hard_case", hard, "due", date_text(req->arena, due.at), "co_due",
+        date_text(req->arena, co.at), "provisional", due.provisional || co.provisional, "has_co",
+        false, "form_token", kvlist_get(in, "form_token") ?: "");
+    json_decref(s);
+    json_array_foreach(json_object_get(data, "rows"), i,
+                       u) if (!strcmp(json_string_value(json_object_get(u, "role")), "co"))
+        json_object_set_new(data, "has_co", json_true());
+    return web_page(req, res, 200, "staff_assign", data);
+}
+
+static enum yy_err post_suggestion_action(struct request *req, struct response *res)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    int64_t id;
+    STORE(path_int(req, "id", &id));
+    struct kvlist in;
+    STORE(web_form(req, &in));
+    const char *action = kvlist_get(&in, "action");
+    bool known = false;
+    for (size_t i = 0; action && suggestion_actions[i]; i++)
+        known |= !strcmp(action, suggestion_actions[i]);
+    if (!known)
+        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_action", "不支持的操作", "action");
+    const char *back = arena_printf(req->arena, "/staff/suggestions/%lld", (long long)id);
+    json_t *body = json_pack("{s:s}", "action", action);
+    struct yy_error bad = {0};
+    if (!strcmp(action, "return_as_letter")) {
+        const char *r = kvlist_get(&in, "reason"), *d = kvlist_get(&in, "detail");
+        bool listed = false;
+        for (size_t k = 0; r && letter_reasons[k]; k++)
+            listed |= !strcmp(r, letter_reasons[k]);
+        if (!listed)
+            bad = mkbad("missing_field", "请选择作为来信处理的理由", "reason");
+        else
+            json_object_set_new(body, "reason",
+                                json_string(d && *d ? arena_printf(req->arena, "%s:%s", r, d) : r));
+    } else if (!strcmp(action, "assign") || !strcmp(action, "decide_return")) {
+        json_t *units = NULL;
+        if (!form_units(&in, &units))
+            bad = mkbad("invalid_unit", "请从列表中选择承办单位", "units");
+        else
+            json_object_set_new(body, "units", units);
+        if (!strcmp(action, "assign")) {
+            if (kvlist_get(&in, "hard_case"))
+                json_object_set_new(body, "hard_case", json_true());
+            if (!bad.kind && json_array_size(units) == 0)
+                bad = mkbad("missing_field", "须指定承办单位", "units");
+            /* the first POST shows the due dates; the confirm POST assigns */
+            if (!bad.kind && !kvlist_get(&in, "confirm")) {
+                json_t *u = json_incref(units);
+                json_decref(body);
+                return assign_preview(req, res, id, &in, u);
+            }
+        }
+    }
+    if (!strcmp(action, "decide_return") || !strcmp(action, "decide_extension")) {
+        const char *ap = kvlist_get(&in, "approve");
+        if (!ap || (strcmp(ap, "1") && strcmp(ap, "0"))) {
+            if (!bad.kind)
+                bad = mkbad("missing_field", "请选择同意或不同意", "approve");
+        } else {
+            json_object_set_new(body, "approve", json_boolean(!strcmp(ap, "1")));
+        }
+        if (!strcmp(action, "decide_extension"))
+            json_object_del(body, "units");
+        int64_t unit;
+        if (!form_id(&in, "unit_id", &unit)) {
+            if (!bad.kind)
+                bad = mkbad("invalid_unit", "请从列表中选择单位", "unit_id");
+        } else if (unit) {
+            json_object_set_new(body, "unit_id", json_integer(unit));
+        }
+    } else if (!strcmp(action, "mark_key")) {
+        int64_t leader;
+        if (!form_id(&in, "leader_id", &leader) || !leader)
+            bad = mkbad("missing_field", "请选择督办的主任会议成员", "leader_id");
+        else
+            json_object_set_new(body, "leader_id", json_integer(leader));
+        put_text(body, &in, "committee", false);
+    } else if (!strcmp(action, "supervise")) {
+        put_text(body, &in, "note", false);
+    } else if (!strcmp(action, "explain")) {
+        put_text(body, &in, "text", false);
+    }
+    if (bad.kind) {
+        json_decref(body);
+        return suggestion_page(req, res, 400, action, &in, &bad);
+    }
+    bool refused;
+    enum yy_err rc = act_once(
+        req, &in, arena_printf(req->arena, "/api/v1/suggestions/%lld/actions", (long long)id), body,
+        &refused);
+    if (rc == YY_OK)
+        return web_redirect(req, res, arena_printf(req->arena, "%s?done=%s", back, action));
+    if (rc == YY_CONFLICT && !refused)
+        return web_redirect(req, res, back);
+    if (!refused && rc != YY_BAD_INPUT)
+        return rc;
+    if (refused && rc != YY_BAD_INPUT && rc != YY_CONFLICT && rc != YY_FORBIDDEN)
+        return rc;
+    struct yy_error keep = req->err;
+    err_clear(req);
+    return suggestion_page(req, res,
+                           rc == YY_BAD_INPUT  ? 400
+                           : rc == YY_CONFLICT ? 409
+                                               : 403,
+                           action, &in, &keep);
+}
+
+/* ---- the supervision board ------------------------------------------------------------- */
+
+/* Every item of a list, walking at most WALK_PAGES pages; NULL with *rc when
+ * the API refuses the first page. */
+static json_t *walk(struct request *req, const char *path, enum yy_err *rc, bool *more)
+{
+    json_t *all = json_array();
+    const char *cursor = NULL;
+    *more = false;
+    for (int p = 0; p < WALK_PAGES; p++) {
+        json_t *out = api_get(req,
+                              arena_printf(req->arena, "%s%slimit=%d%s%s", path,
+                                           strchr(path, '?') ? "&" : "?", API_PAGE,
+                                           cursor ? "&cursor=" : "", cursor ? cursor : ""),
+                              rc);
+        if (!out) {
+            if (p == 0) {
+                json_decref(all);
+                return NULL;
+            }
+            err_clear(req);
+            break;
+        }
+        json_array_extend(all, json_object_get(out, "items"));
+        const char *next = json_string_value(json_object_get(out, "next_cursor"));
+        cursor = next ? arena_strdup(req->arena, next) : NULL;
+        json_decref(out);
+        if (!cursor)
+            return all;
+    }
+    *more = cursor != NULL;
+    *rc = YY_OK;
+    return all;
+}
+
+static enum yy_err get_supervision(struct request *req, struct response *res)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    json_t *data = json_pack("{s:s}", "title", "督办");
+    enum yy_err rc;
+    bool more;
+    /* open duties, due soon (the setting's working days) or overdue: the
+     * sweep's own judgement (GET /api/v1/supervision) */
+    json_t *rows = walk(req, "/api/v1/supervision", &rc, &more);
+    if (rows) {
+        json_t *soon = json_array(), *over = json_array();
+        size_t i;
+        json_t *r;
+        int64_t days = 0;
+        json_array_foreach(rows, i, r)
+        {
+            json_t *sid = json_object_get(r, "suggestion_id");
+            const char *href =
+                json_is_integer(sid)
+                    ? arena_printf(req->arena, "/staff/suggestions/%lld",
+                                   (long long)json_integer_value(sid))
+                    : arena_printf(
+                          req->arena, "/staff/concerns/%lld",
+                          (long long)json_integer_value(json_object_get(r, "concern_id")));
+            bool late = !strcmp(json_string_value(json_object_get(r, "state")) ?: "", "overdue");
+            json_int_t left = json_integer_value(json_object_get(r, "working_days_left"));
+            json_t *row = json_pack(
+                "{s:s, s:O, s:O, s:O, s:O, s:O, s:I, s:I, s:b}", "href", href, "title",
+                json_object_get(r, "title"), "item_label", json_object_get(r, "item_label"),
+                "unit", json_is_string(json_object_get(r, "unit_name"))
+                            ? json_object_get(r, "unit_name")
+                            : json_string("区人大常委会代表工委"),
+                "due_on", json_object_get(r, "due_day"), "days_overdue",
+                json_object_get(r, "days_overdue"), "working_days_left", left,
+                "working_days_late", -left, "key", json_is_true(json_object_get(r, "key")));
+            json_array_append_new(late ? over : soon, row);
+        }
+        json_decref(rows);
+        /* the setting, from a first page (walk keeps the items only) */
+        json_t *first = api_get(req, "/api/v1/supervision?limit=1", &rc);
+        if (first) {
+            days = json_integer_value(json_object_get(first, "due_soon_working_days"));
+            json_decref(first);
+        } else {
+            err_clear(req);
+        }
+        json_object_set_new(data, "lists", json_true());
+        json_object_set_new(data, "due_soon_days", json_integer(days));
+        json_object_set_new(data, "soon", soon);
+        json_object_set_new(data, "over", over);
+        json_object_set_new(data, "soon_empty", json_boolean(json_array_size(soon) == 0));
+        json_object_set_new(data, "over_empty", json_boolean(json_array_size(over) == 0));
+        json_object_set_new(data, "lists_more", json_boolean(more));
+    } else if (rc == YY_FORBIDDEN || rc == YY_NOT_FOUND) {
+        err_clear(req);
+    } else {
+        json_decref(data);
+        return rc;
+    }
+    /* key suggestions (重点建议); a leader sees those they supervise */
+    bool mine_only = s.leader && !s.admin;
+    json_t *sugs = walk(req,
+                        mine_only ? arena_printf(req->arena, "/api/v1/suggestions?leader=%lld",
+                                                 (long long)s.user_id)
+                                  : "/api/v1/suggestions?key=true",
+                        &rc, &more);
+    if (!sugs) {
+        json_decref(data);
+        return rc;
+    }
+    json_t *keys = json_array();
+    size_t i;
+    json_t *it;
+    json_array_foreach(sugs, i, it)
+    {
+        if (json_array_size(keys) >= KEY_MAX)
+            break;
+        json_t *full =
+            api_get(req,
+                    arena_printf(req->arena, "/api/v1/suggestions/%lld",
+                                 (long long)json_integer_value(json_object_get(it, "id"))),
+                    &rc);
+        if (!full) {
+            err_clear(req);
+            continue;
+        }
+        json_t *key = json_object_get(full, "key");
+        int64_t leader = json_integer_value(json_object_get(key, "leader_id"));
+        const char *lname = "";
+        struct user u;
+        struct yy_error e;
+        if (leader && store_user_get(api_app(req)->db, req->arena, leader, &u, &e) == YY_OK)
+            lname = u.name && *u.name ? u.name : u.login;
+        const char *due = NULL;
+        size_t k;
+        json_t *g;
+        json_array_foreach(
+            json_object_get(full, "assignments"), k,
+            g) if (json_is_true(json_object_get(g, "active")) &&
+                   !strcmp(json_string_value(json_object_get(g, "role")) ?: "", "lead")) due =
+            json_string_value(json_object_get(g, "due_at"));
+        json_t *row = json_pack("{s:O, s:O, s:O, s:s, s:O}", "id", json_object_get(full, "id"),
+                                "title", json_object_get(full, "title"), "status_label",
+                                json_object_get(full, "status_label"), "leader", lname, "committee",
+                                json_object_get(key, "committee"));
+        if (due)
+            json_object_set_new(row, "due_at", json_string(due));
+        json_array_append_new(keys, row);
+        json_decref(full);
+    }
+    json_decref(sugs);
+    web_times(keys);
+    json_object_set_new(data, "keys_empty", json_boolean(json_array_size(keys) == 0));
+    json_object_set_new(data, "keys", keys);
+    json_object_set_new(data, "mine_only", json_boolean(mine_only));
+    /* on-site commitments: resolved on site with a unit's promise still open */
+    json_t *onsite = walk(req, "/api/v1/concerns?status=resolved_on_site", &rc, &more);
+    if (onsite) {
+        json_t *open = json_array();
+        int64_t now = time_now();
+        json_array_foreach(onsite, i, it)
+        {
+            json_t *uid = json_object_get(it, "unit_id");
+            if (!json_is_integer(uid))
+                continue;
+            const char *due = json_string_value(json_object_get(it, "due_at"));
+            int64_t due_t = 0;
+            bool late = due && time_parse_rfc3339(due, &due_t) && due_t < now;
+            json_array_append_new(open, json_pack("{s:O, s:O, s:s, s:O, s:b}", "id",
+                                                  json_object_get(it, "id"), "title",
+                                                  json_object_get(it, "title"), "unit",
+                                                  unit_name(req, json_integer_value(uid)), "due_at",
+                                                  json_object_get(it, "due_at"), "late", late));
+        }
+        json_decref(onsite);
+        web_times(open);
+        json_object_set_new(data, "onsite_shown", json_true());
+        json_object_set_new(data, "onsite_empty", json_boolean(json_array_size(open) == 0));
+        json_object_set_new(data, "onsite", open);
+    } else if (rc == YY_FORBIDDEN) {
+        err_clear(req);
+    } else {
+        json_decref(data);
+        return rc;
+    }
+    web_times(data);
+    return web_page(req, res, 200, "staff_supervision", data);
+}
+
+/* ---- the inbox ---------------------------------------------------------------------------- */
+
+static const char *const reminder_kinds[][2] = {
+    {"overdue", "已超期"},
+    {"due_soon", "即将到期"},
+    {"new_assignment", "新交办"},
+    {"reply_received", "收到答复"},
+    {"return_requested", "申请退回"},
+    {"extension_requested", "申请延期"},
+    {"extension_decided", "延期审核"},
+    {"supervise", "督办"},
+    {"mark_key", "重点建议"},
+    {"rehandling", "重新办理"},
+};
+
+static enum yy_err get_inbox(struct request *req, struct response *res)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    const char *cursor = kvlist_get(&req->query, "cursor");
+    const char *q = arena_printf(req->arena, "/api/v1/inbox?limit=%d", PAGE_ROWS);
+    if (cursor && *cursor) {
+        if (!token_chars(cursor, 200))
+            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_cursor", "分页参数无效", "cursor");
+        q = arena_printf(req->arena, "%s&cursor=%s", q, cursor);
+    }
+    enum yy_err rc;
+    json_t *out = api_get(req, q, &rc);
+    if (!out)
+        return rc;
+    json_t *items = json_object_get(out, "items");
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        const char *k = json_string_value(json_object_get(it, "kind")) ?: "";
+        json_object_set_new(
+            it, "kind_label",
+            json_string(
+                label_of(reminder_kinds, sizeof(reminder_kinds) / sizeof(reminder_kinds[0]), k)));
+        const char *entity = json_string_value(json_object_get(it, "entity")) ?: "";
+        json_int_t eid = json_integer_value(json_object_get(it, "entity_id"));
+        json_t *sid = json_object_get(it, "suggestion_id");
+        const char *href = NULL;
+        if (json_is_integer(sid))
+            href = arena_printf(req->arena, "/staff/suggestions/%lld",
+                                (long long)json_integer_value(sid));
+        else if (!strcmp(entity, "concern"))
+            href = arena_printf(req->arena, "/staff/concerns/%lld", (long long)eid);
+        else if (!strcmp(entity, "suggestion"))
+            href = arena_printf(req->arena, "/staff/suggestions/%lld", (long long)eid);
+        if (href)
+            json_object_set_new(it, "href", json_string(href));
+    }
+    web_times(out);
+    json_t *data = json_pack("{s:s, s:O, s:b}", "title", "提醒", "items", items, "empty",
+                             json_array_size(items) == 0);
+    const char *next = json_string_value(json_object_get(out, "next_cursor"));
+    if (next)
+        json_object_set_new(data, "next",
+                            json_string(arena_printf(req->arena, "/staff/inbox?cursor=%s", next)));
+    if (cursor && *cursor)
+        json_object_set_new(data, "first", json_string("/staff/inbox"));
+    json_decref(out);
+    return web_page(req, res, 200, "staff_inbox", data);
+}
+
+/* Marking read twice changes nothing: the second submit lands on the inbox. */
+static enum yy_err post_inbox_read(struct request *req, struct response *res)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    int64_t id;
+    STORE(path_int(req, "id", &id));
+    struct kvlist in;
+    STORE(web_form(req, &in));
+    int st;
+    json_t *out;
+    STORE(web_api_call(req, "POST",
+                       arena_printf(req->arena, "/api/v1/inbox/%lld/read", (long long)id), NULL,
+                       &st, &out, NULL));
+    json_decref(out);
+    return web_redirect(req, res, "/staff/inbox");
+}
+
+enum yy_err web_staff_routes(struct router *r)
+{
+    static const struct {
+        const char *method, *pattern;
+        route_fn fn;
+    } routes[] = {
+        {"GET", "/staff", get_staff_root},
+        {"GET", "/staff/", get_home},
+        {"GET", "/staff/concerns", get_concerns},
+        {"GET", "/staff/concerns/{id}", get_concern},
+        {"POST", "/staff/concerns/{id}/actions", post_concern_action},
+        {"GET", "/staff/suggestions", get_suggestions},
+        {"GET", "/staff/suggestions/{id}", get_suggestion},
+        {"POST", "/staff/suggestions/{id}/actions", post_suggestion_action},
+        {"GET", "/staff/supervision", get_supervision},
+        {"GET", "/staff/inbox", get_inbox},
+        {"POST", "/staff/inbox/{id}/read", post_inbox_read},
+    };
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
+        if (rc != YY_OK)
+            return rc;
+    }
+    return YY_OK;
+}
