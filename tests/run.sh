@@ -27,18 +27,20 @@ count() { # suite pass fail
   total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3))
 }
 
-run_cmocka() { # build-dir label
-  local dir=$1 label=$2
+run_cmocka() { # build-dir label [only-this-test]
+  local dir=$1 label=$2 only=${3:-}
   for exe in "$dir"/tests/unit/test_*; do
+    [ -z "$only" ] || [ "$(basename "$exe")" = "$only" ] || continue
     [ -f "$exe" ] && [ -x "$exe" ] || continue
-    local name log pass fail
+    local name log pass fail skip
     name=$(basename "$exe"); log="$out/$label-$name.log"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       "$exe" >"$log" 2>&1
     local rc=$?
     pass=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
     fail=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-    pass=${pass:-0}; fail=${fail:-0}
+    skip=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+    pass=${pass:-0}; fail=${fail:-0}; total_skip=$((total_skip + ${skip:-0}))
     if [ $rc -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi # crashed or sanitizer report
     [ "$fail" -ne 0 ] && { echo "--- $label $name failed:"; tail -40 "$log"; }
     count "$label $name" "$pass" "$fail"
@@ -84,6 +86,8 @@ chmod 755 "$pgdir"
 # the standby stops first: with it gone, the primary's commits would wait for it
 trap 'tests/pg.sh stop "$pgdir/replica"; tests/pg.sh stop "$pgdir/cluster"; rm -rf "$pgdir"' EXIT
 if pgurl=$(tests/pg.sh start "$pgdir/cluster" 2>"$out/pg-start.log"); then
+  # the unit tests that also run on PostgreSQL when given a server (they skip without one)
+  YOUYUE_PG_URL="$pgurl" run_cmocka build unit-postgresql test_group
   run_node "$PWD/build/youyue" http-postgresql "$pgurl"
   run_node "$PWD/build-asan/youyue" http-postgresql-asan "$pgurl"
   run_browser "$PWD/build/youyue" browser-postgresql "$pgurl"
