@@ -86,6 +86,19 @@ static const char *const action_names[CA_ACTION_COUNT] = {
     "convert", "merge",   "resolve",         "rate",  "reopen",
 };
 
+/* The actions in Chinese, as the pages show them (docs/GLOSSARY.md). */
+static const char *const action_labels[CA_ACTION_COUNT] = {
+    "受理", "不予受理", "现场答复", "转交", "代表认领", "转为代表建议", "合并", "办结", "评价",
+    "重新跟进",
+};
+
+/* Timeline entries that are not actions of the table: the resident's
+ * submission, the reminder sweep's 催办. */
+static const char *const event_labels[][2] = {
+    {"create", "提交"},
+    {"remind", "催办"},
+};
+
 const char *cn_state_name(enum cn_state s)
 {
     return (unsigned)s < CN_STATE_COUNT ? state_names[s] : "unknown";
@@ -110,6 +123,22 @@ bool cn_state_from_name(const char *s, enum cn_state *out)
 const char *cn_action_name(enum cn_action a)
 {
     return (unsigned)a < CA_ACTION_COUNT ? action_names[a] : "unknown";
+}
+
+const char *cn_action_label_zh(enum cn_action a)
+{
+    return (unsigned)a < CA_ACTION_COUNT ? action_labels[a] : "未知";
+}
+
+const char *cn_event_label_zh(const char *action)
+{
+    enum cn_action a;
+    if (cn_action_from_name(action, &a))
+        return action_labels[a];
+    for (size_t i = 0; action && i < sizeof(event_labels) / sizeof(event_labels[0]); i++)
+        if (!strcmp(action, event_labels[i][0]))
+            return event_labels[i][1];
+    return NULL;
 }
 
 bool cn_action_from_name(const char *s, enum cn_action *out)

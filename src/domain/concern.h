@@ -128,6 +128,11 @@ const char *cn_state_name(enum cn_state s);
 const char *cn_state_label_zh(enum cn_state s);
 bool cn_state_from_name(const char *s, enum cn_state *out);
 const char *cn_action_name(enum cn_action a);
+/* The action in Chinese (受理, 转交 ...); "未知" out of range. */
+const char *cn_action_label_zh(enum cn_action a);
+/* A timeline entry's action (timeline[].action of a concern) in Chinese: an
+ * action's name, or "create", "remind"; NULL for anything else. */
+const char *cn_event_label_zh(const char *action);
 bool cn_action_from_name(const char *s, enum cn_action *out);
 /* Open: still being handled (the duplicate hints look among these). */
 bool cn_state_open(enum cn_state s);

@@ -105,6 +105,22 @@ static const char *const action_names[SA_ACTION_COUNT] = {
     "decline_cosign", "edit",
 };
 
+/* The actions in Chinese, as the pages show them (docs/GLOSSARY.md). */
+static const char *const action_labels[SA_ACTION_COUNT] = {
+    "提交",       "撤回",       "立案",       "作为来信处理", "交办",       "申请退回",
+    "审核退回",   "联系代表",   "协办意见",   "申请延期",     "审核延期",   "答复",
+    "代表评价",   "跟踪落实",   "列为重点建议", "督办",       "公开",       "办结",
+    "书面说明",   "确认联名",   "不同意联名", "修改草稿",
+};
+
+/* Timeline entries that are not actions of the table: the draft written, a
+ * resident's public rating (网上评), the reminder sweep's 催办. */
+static const char *const event_labels[][2] = {
+    {"create", "起草"},
+    {"rate", "网上评"},
+    {"remind", "催办"},
+};
+
 const char *sg_state_name(enum sg_state s)
 {
     return (unsigned)s < SG_STATE_COUNT ? state_names[s] : "unknown";
@@ -129,6 +145,22 @@ bool sg_state_from_name(const char *s, enum sg_state *out)
 const char *sg_action_name(enum sg_action a)
 {
     return (unsigned)a < SA_ACTION_COUNT ? action_names[a] : "unknown";
+}
+
+const char *sg_action_label_zh(enum sg_action a)
+{
+    return (unsigned)a < SA_ACTION_COUNT ? action_labels[a] : "未知";
+}
+
+const char *sg_event_label_zh(const char *action)
+{
+    enum sg_action a;
+    if (sg_action_from_name(action, &a))
+        return action_labels[a];
+    for (size_t i = 0; action && i < sizeof(event_labels) / sizeof(event_labels[0]); i++)
+        if (!strcmp(action, event_labels[i][0]))
+            return event_labels[i][1];
+    return NULL;
 }
 
 bool sg_action_from_name(const char *s, enum sg_action *out)

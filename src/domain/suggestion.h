@@ -97,6 +97,12 @@ const char *sg_state_label_zh(enum sg_state s);
 bool sg_state_from_name(const char *s, enum sg_state *out);
 const char *sg_action_name(enum sg_action a);
 bool sg_action_from_name(const char *s, enum sg_action *out);
+/* The action in Chinese (提交, 交办, 书面说明 ...); "未知" out of range. */
+const char *sg_action_label_zh(enum sg_action a);
+/* A timeline entry's action (GET /api/v1/suggestions/{id} timeline[].action)
+ * in Chinese: an action's name, or "create", "rate", "remind"; NULL for
+ * anything else. */
+const char *sg_event_label_zh(const char *action);
 
 /* The outcome of asking the table. */
 struct sg_decision {

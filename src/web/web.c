@@ -4,6 +4,7 @@
  * of the API's routes. */
 #include "web/web.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,9 @@
 
 #include "api/api.h"
 #include "api/cache.h"
+#include "domain/auth.h"
+#include "http/parse.h"
+#include "store/webform.h"
 #include "web/assets.h"
 #include "web/tmpl.h"
 
@@ -461,6 +465,52 @@ enum yy_err web_api_call(struct request *req, const char *method, const char *pa
     if (!*out)
         return yy_fail(&req->err, YY_INTERNAL, NULL, NULL, NULL);
     return YY_OK;
+}
+
+void web_label_timeline(json_t *timeline, const char *(*label)(const char *action))
+{
+    size_t i;
+    json_t *ev;
+    json_array_foreach(timeline, i, ev)
+    {
+        const char *a = json_string_value(json_object_get(ev, "action"));
+        if (a) {
+            const char *l = label(a);
+            json_object_set_new(ev, "label", json_string(l ? l : a));
+        }
+    }
+}
+
+enum yy_err web_path_int(struct request *req, const char *name, int64_t *out)
+{
+    const char *s = request_param(req, name);
+    if (!s || !parse_int64(s, 1, INT64_MAX, out))
+        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
+    return YY_OK;
+}
+
+bool web_token_shaped(const char *t)
+{
+    if (!t || strlen(t) != TOKEN_LEN)
+        return false;
+    for (const char *p = t; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+enum yy_err web_form_result(struct request *req, const char **result)
+{
+    const char *token = request_param(req, "token");
+    if (!web_token_shaped(token))
+        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
+    char hash[TOKEN_HASH_LEN + 1];
+    token_hash(token, hash);
+    enum yy_err rc = store_webform_get(api_app(req)->db, req->arena, hash, result, &req->err);
+    if (rc == YY_NOT_FOUND)
+        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
+    return rc;
 }
 
 void web_times(json_t *v)

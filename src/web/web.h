@@ -9,6 +9,7 @@
 #define YOUYUE_WEB_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -30,6 +31,16 @@ void web_render_error(struct request *req, struct response *res, const struct yy
 const char *web_form_csrf(struct request *req);
 
 /* ---- for page handlers (web_*.c) --------------------------------------------- */
+
+/* Returns the error of call (an enum yy_err; the details in req->err) from
+ * the page handler, and goes on when it is YY_OK. */
+#define STORE(call)                                                                                \
+    do {                                                                                           \
+        enum yy_err rc_ = (call);                                                                  \
+        if (rc_ != YY_OK)                                                                          \
+            return rc_;                                                                            \
+    } while (0)
+
 
 /* Renders template page inside the layout with data (stolen) and answers it
  * with status, the security headers and Cache-Control: no-store.  The layout
@@ -70,6 +81,25 @@ const char *web_home(struct request *req, const struct user *u);
 /* Turns every "at" / "*_at" RFC 3339 string inside v into "YYYY-MM-DD HH:MM"
  * (China time, as the API writes it), for display. */
 void web_times(json_t *v);
+
+/* Sets "label" on every entry of a timeline array (the API's timeline[]) to
+ * its action in Chinese: label(action) from the domain (sg_event_label_zh,
+ * cn_event_label_zh), or the action's own name when label has none. */
+void web_label_timeline(json_t *timeline, const char *(*label)(const char *action));
+
+/* The path parameter name as a positive id in *out; 404 (not_found) when it
+ * is missing or not one. */
+enum yy_err web_path_int(struct request *req, const char *name, int64_t *out);
+
+/* Whether t has the shape of a one-time form token (TOKEN_LEN characters of
+ * base64url), before it is hashed and looked up. */
+bool web_token_shaped(const char *t);
+
+/* The recorded result of the one-time form token in the path parameter
+ * "token" (docs/WEB.md "Forms"): *result the JSON text the first submission
+ * stored, or NULL while it is still running; 404 (not_found) for a token of
+ * the wrong shape or one never used. */
+enum yy_err web_form_result(struct request *req, const char **result);
 
 /* Page routes, one per file. */
 enum yy_err web_resident_routes(struct router *r);

@@ -27,17 +27,11 @@
 #include "core/timeutil.h"
 #include "domain/auth.h"
 #include "domain/concern.h"
+#include "domain/suggestion.h"
 #include "store/concern.h"
 #include "store/store.h"
 #include "store/webform.h"
 #include "web/web.h"
-
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
 
 /* Items on the home page's lists. */
 #define HOME_DAYS 5
@@ -58,14 +52,6 @@ static enum yy_err me(struct request *req, int64_t *deputy_id)
             return YY_OK;
         }
     return yy_fail(&req->err, YY_FORBIDDEN, "forbidden", "仅限人大代表使用", NULL);
-}
-
-static enum yy_err path_int(struct request *req, const char *name, int64_t *out)
-{
-    const char *s = request_param(req, name);
-    if (!s || !parse_int64(s, 1, INT64_MAX, out))
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    return YY_OK;
 }
 
 static bool has_action(json_t *o, const char *name)
@@ -129,69 +115,6 @@ static enum yy_err api_get(struct request *req, const char *path, json_t **out)
 }
 
 /* ---- labels ------------------------------------------------------------------------- */
-
-static const char *concern_action_label(const char *a)
-{
-    static const char *const map[][2] = {
-        {"create", "提交"},          {"accept", "受理"},
-        {"decline", "不予受理"},     {"resolve_on_site", "现场答复"},
-        {"refer", "转交"},           {"claim", "代表认领"},
-        {"convert", "转为代表建议"}, {"merge", "合并"},
-        {"resolve", "办结"},         {"rate", "评价"},
-        {"reopen", "重新办理"},
-    };
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (!strcmp(map[i][0], a))
-            return map[i][1];
-    return a;
-}
-
-static const char *suggestion_action_label(const char *a)
-{
-    static const char *const map[][2] = {
-        {"create", "起草"},
-        {"submit", "提交"},
-        {"withdraw", "撤回"},
-        {"accept", "立案"},
-        {"return_as_letter", "转为来信"},
-        {"assign", "交办"},
-        {"request_return", "申请退回"},
-        {"decide_return", "审核退回"},
-        {"log_contact", "联系代表"},
-        {"co_opinion", "协办意见"},
-        {"request_extension", "申请延期"},
-        {"decide_extension", "审核延期"},
-        {"reply", "答复"},
-        {"evaluate", "代表评价"},
-        {"follow_up", "跟踪落实"},
-        {"mark_key", "列为重点建议"},
-        {"supervise", "督办"},
-        {"publish", "公开"},
-        {"close", "办结"},
-        {"explain", "书面说明"},
-        {"edit", "修改草稿"},
-        {"cosign", "确认联名"},
-        {"decline_cosign", "不同意联名"},
-        {"remind", "催办提醒"},
-        {"rate", "网上评"},
-    };
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (!strcmp(map[i][0], a))
-            return map[i][1];
-    return a;
-}
-
-static void label_timeline(json_t *tl, const char *(*label)(const char *))
-{
-    size_t i;
-    json_t *ev;
-    json_array_foreach(tl, i, ev)
-    {
-        const char *a = json_string_value(json_object_get(ev, "action"));
-        if (a)
-            json_object_set_new(ev, "label", json_string(label(a)));
-    }
-}
 
 static const char *const rating_values[] = {"satisfied", "basically_satisfied", "dissatisfied",
                                             NULL};
@@ -374,10 +297,10 @@ static enum yy_err concern_page(struct request *req, struct response *res, int s
 {
     int64_t me_id, id;
     STORE(me(req, &me_id));
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     json_t *c;
     STORE(api_get(req, arena_printf(req->arena, "/api/v1/concerns/%lld", (long long)id), &c));
-    label_timeline(json_object_get(c, "timeline"), concern_action_label);
+    web_label_timeline(json_object_get(c, "timeline"), cn_event_label_zh);
     web_times(c);
     json_t *data =
         json_pack("{s:O, s:o, s:s}", "title", json_object_get(c, "title"), "c", c, "station",
@@ -411,7 +334,7 @@ static enum yy_err concern_action(struct request *req, struct response *res, con
 {
     int64_t me_id, id;
     STORE(me(req, &me_id));
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     json_t *body = json_pack("{s:s}", "action", action);
@@ -474,17 +397,6 @@ static enum yy_err post_convert(struct request *req, struct response *res)
 
 static const char *const draft_fields[] = {"title",         "body",        "category",
                                            "co_signer_ids", "concern_ids", NULL};
-
-static bool token_shaped(const char *t)
-{
-    if (!t || strlen(t) != TOKEN_LEN)
-        return false;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_'))
-            return false;
-    return true;
-}
 
 /* Whether the form (in, may be NULL) chose value for key (a repeated field). */
 static bool chosen(const struct kvlist *in, const char *key, int64_t value)
@@ -673,7 +585,7 @@ static enum yy_err post_draft(struct request *req, struct response *res)
     STORE(web_form(req, &in));
     struct db *db = api_app(req)->db;
     const char *token = kvlist_get(&in, "form_token");
-    if (!token_shaped(token)) {
+    if (!web_token_shaped(token)) {
         struct yy_error e = {.kind = YY_BAD_INPUT, .message = "表单已失效,请重新提交"};
         json_t *data;
         STORE(draft_data(req, me_id, &in, NULL, NULL, &e, &data));
@@ -725,16 +637,8 @@ static enum yy_err get_draft_saved(struct request *req, struct response *res)
 {
     int64_t me_id;
     STORE(me(req, &me_id));
-    const char *token = request_param(req, "token");
-    if (!token_shaped(token))
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    char hash[TOKEN_HASH_LEN + 1];
-    token_hash(token, hash);
     const char *result;
-    enum yy_err rc = store_webform_get(api_app(req)->db, req->arena, hash, &result, &req->err);
-    if (rc == YY_NOT_FOUND)
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    STORE(rc);
+    STORE(web_form_result(req, &result));
     json_t *r = result ? json_loads(result, 0, NULL) : NULL;
     json_int_t sid = r ? json_integer_value(json_object_get(r, "suggestion_id")) : 0;
     json_decref(r);
@@ -754,7 +658,7 @@ static enum yy_err get_draft_saved(struct request *req, struct response *res)
  * suggestion page (where the state shows) when it is no longer editable. */
 static enum yy_err editable(struct request *req, int64_t *id, json_t **cur)
 {
-    STORE(path_int(req, "id", id));
+    STORE(web_path_int(req, "id", id));
     STORE(api_get(req, arena_printf(req->arena, "/api/v1/suggestions/%lld", (long long)*id), cur));
     return YY_OK;
 }
@@ -781,7 +685,7 @@ static enum yy_err post_edit(struct request *req, struct response *res)
 {
     int64_t me_id, id;
     STORE(me(req, &me_id));
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *back = arena_printf(req->arena, "/deputy/suggestions/%lld", (long long)id);
@@ -940,10 +844,10 @@ static enum yy_err suggestion_page(struct request *req, struct response *res, in
 {
     int64_t me_id, id;
     STORE(me(req, &me_id));
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     json_t *s;
     STORE(api_get(req, arena_printf(req->arena, "/api/v1/suggestions/%lld", (long long)id), &s));
-    label_timeline(json_object_get(s, "timeline"), suggestion_action_label);
+    web_label_timeline(json_object_get(s, "timeline"), sg_event_label_zh);
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(s, "evaluations"), i, it)
@@ -1040,7 +944,7 @@ static enum yy_err suggestion_action(struct request *req, struct response *res, 
 {
     int64_t me_id, id;
     STORE(me(req, &me_id));
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     struct sg_form sf = {.err_form = action};

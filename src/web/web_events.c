@@ -28,13 +28,6 @@
 #include "store/webform.h"
 #include "web/web.h"
 
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
-
 /* Activities per page of the list. */
 #define ACTIVITIES_PAGE 50
 /* Next reception days shown on a station's page. */
@@ -70,25 +63,6 @@ static bool in_scope(struct request *req, int64_t street_id, int64_t community_i
     if (street_id && user_has_scoped_role(u, ROLE_STREET_STAFF, street_id))
         return true;
     return community_id && user_has_scoped_role(u, ROLE_COMMUNITY_STAFF, community_id);
-}
-
-static enum yy_err path_int(struct request *req, const char *name, int64_t *out)
-{
-    const char *s = request_param(req, name);
-    if (!s || !parse_int64(s, 1, INT64_MAX, out))
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    return YY_OK;
-}
-
-static bool token_shaped(const char *t)
-{
-    if (!t || strlen(t) != TOKEN_LEN)
-        return false;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_'))
-            return false;
-    return true;
 }
 
 static json_t *fresh_token(void)
@@ -326,7 +300,7 @@ static enum yy_err post_activities(struct request *req, struct response *res)
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *token = kvlist_get(&in, "form_token");
-    if (!token_shaped(token))
+    if (!web_token_shaped(token))
         return yy_fail(&req->err, YY_BAD_INPUT, "invalid_form", "表单已失效,请刷新页面后重新填写",
                        NULL);
     /* checks the page makes before the API sees the form */
@@ -508,7 +482,7 @@ static enum yy_err activity_page(struct request *req, struct response *res, int 
 static enum yy_err get_activity(struct request *req, struct response *res)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     return activity_page(req, res, 200, id, NULL, NULL, NULL, NULL);
 }
 
@@ -545,7 +519,7 @@ static enum yy_err post_action(struct request *req, struct response *res)
 {
     STORE(require_staff(req));
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *action = kvlist_get(&in, "action");
@@ -582,7 +556,7 @@ static enum yy_err post_action(struct request *req, struct response *res)
                 json_object_set_new(body, "unit_id", json_integer(unit));
         }
         qa_token = kvlist_get(&in, "form_token");
-        if (!bad.kind && !token_shaped(qa_token))
+        if (!bad.kind && !web_token_shaped(qa_token))
             yy_fail(&bad, YY_BAD_INPUT, "invalid_form", "表单已失效,请刷新页面后重新填写", NULL);
     } else if (!strcmp(action, "close")) {
         const char *m = kvlist_get(&in, "minutes");
@@ -603,7 +577,7 @@ static enum yy_err post_action(struct request *req, struct response *res)
         if (ai == 2)
             return yy_fail(&req->err, YY_BAD_INPUT, bad.code, bad.message, bad.field);
         return activity_page(req, res, 400, id, action, &in, &bad,
-                             token_shaped(qa_token) ? qa_token : NULL);
+                             web_token_shaped(qa_token) ? qa_token : NULL);
     }
     if (qa_token) { /* add_qa creates an entry: once per form */
         token_hash(qa_token, hash);
@@ -696,7 +670,7 @@ static enum yy_err checkin_page(struct request *req, struct response *res, int s
 static enum yy_err get_checkin(struct request *req, struct response *res)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     return checkin_page(req, res, 200, id, NULL, NULL);
 }
 
@@ -704,7 +678,7 @@ static enum yy_err post_checkin(struct request *req, struct response *res)
 {
     STORE(require_staff(req));
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *code = kvlist_get(&in, "code");
@@ -756,7 +730,7 @@ static enum yy_err scoped_station(struct request *req, struct station *s)
 {
     STORE(require_staff(req));
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     enum yy_err rc = store_station_get(api_app(req)->db, req->arena, id, s, &req->err);
     if (rc == YY_NOT_FOUND)
         return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "站点不存在", NULL);
@@ -1222,7 +1196,7 @@ static enum yy_err post_walk_in(struct request *req, struct response *res)
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *token = kvlist_get(&in, "form_token");
-    if (!token_shaped(token))
+    if (!web_token_shaped(token))
         return yy_fail(&req->err, YY_BAD_INPUT, "invalid_form", "表单已失效,请刷新页面后重新填写",
                        NULL);
     char hash[TOKEN_HASH_LEN + 1];

@@ -24,13 +24,6 @@
 #include "web/chart.h"
 #include "web/web.h"
 
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
-
 /* Activities per page of the list. */
 #define ACTIVITIES_PAGE 20
 /* Reception days shown on a station's booking page. */
@@ -44,25 +37,6 @@ static const char *const kinds[][2] = {{"learn", "共学"},    {"talk", "共话"
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 /* ---- small helpers ------------------------------------------------------------- */
-
-static enum yy_err path_int(struct request *req, const char *name, int64_t *out)
-{
-    const char *s = request_param(req, name);
-    if (!s || !parse_int64(s, 1, INT64_MAX, out))
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    return YY_OK;
-}
-
-static bool token_shaped(const char *t)
-{
-    if (!t || strlen(t) != TOKEN_LEN)
-        return false;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_'))
-            return false;
-    return true;
-}
 
 /* Letters, digits, - and _ only (a cursor or a code going back into a path). */
 static bool plain(const char *s, size_t max)
@@ -172,16 +146,8 @@ static enum yy_err submit_once(struct request *req, const char *token, struct on
 /* The recorded result of a form token: YY_NOT_FOUND when it was never used. */
 static enum yy_err form_result(struct request *req, json_t **out)
 {
-    const char *token = request_param(req, "token");
-    if (!token_shaped(token))
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    char hash[TOKEN_HASH_LEN + 1];
-    token_hash(token, hash);
     const char *result;
-    enum yy_err rc = store_webform_get(api_app(req)->db, req->arena, hash, &result, &req->err);
-    if (rc == YY_NOT_FOUND)
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    STORE(rc);
+    STORE(web_form_result(req, &result));
     *out = result ? json_loads(result, 0, NULL) : NULL;
     if (!*out)
         return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
@@ -358,7 +324,7 @@ static enum yy_err activity_page(struct request *req, struct response *res, int 
                                  const char *token)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     int st;
     json_t *a;
     enum yy_err rc =
@@ -437,11 +403,11 @@ static enum yy_err get_activity(struct request *req, struct response *res)
 static enum yy_err post_register(struct request *req, struct response *res)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *token = kvlist_get(&in, "form_token");
-    if (!token_shaped(token)) {
+    if (!web_token_shaped(token)) {
         struct yy_error e = {.kind = YY_BAD_INPUT, .message = "表单已失效,请重新提交"};
         return activity_page(req, res, 400, &in, &e, NULL);
     }
@@ -473,7 +439,7 @@ static enum yy_err post_register(struct request *req, struct response *res)
 static enum yy_err get_registered(struct request *req, struct response *res)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     json_t *r;
     STORE(form_result(req, &r));
     json_t *data = json_pack(
@@ -490,7 +456,7 @@ static enum yy_err cancel_form(struct request *req, struct response *res, int st
                                const struct kvlist *in, const struct yy_error *err)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     int st;
     json_t *a;
     enum yy_err rc =
@@ -518,7 +484,7 @@ static enum yy_err get_cancel(struct request *req, struct response *res)
 static enum yy_err post_cancel(struct request *req, struct response *res)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     json_t *body = json_object();
@@ -561,7 +527,7 @@ static enum yy_err reception_page(struct request *req, struct response *res, int
                                   const struct yy_error *cerr)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct station s;
     enum yy_err rc = store_station_get(api_app(req)->db, req->arena, id, &s, &req->err);
     if (rc == YY_NOT_FOUND)
@@ -633,11 +599,11 @@ static enum yy_err get_reception(struct request *req, struct response *res)
 static enum yy_err post_booking(struct request *req, struct response *res)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *token = kvlist_get(&in, "form_token");
-    if (!token_shaped(token)) {
+    if (!web_token_shaped(token)) {
         struct yy_error e = {.kind = YY_BAD_INPUT, .message = "表单已失效,请重新提交"};
         return reception_page(req, res, 400, &in, &e, NULL, NULL, NULL);
     }
@@ -684,7 +650,7 @@ static enum yy_err post_booking(struct request *req, struct response *res)
 static enum yy_err get_booked(struct request *req, struct response *res)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     json_t *r;
     STORE(form_result(req, &r));
     web_times(r);
@@ -696,7 +662,7 @@ static enum yy_err get_booked(struct request *req, struct response *res)
 static enum yy_err post_booking_cancel(struct request *req, struct response *res)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *raw = kvlist_get(&in, "code");

@@ -20,13 +20,6 @@
 #include "store/webform.h"
 #include "web/web.h"
 
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
-
 /* Rows per page of a list, of the audit trail, of the registry. */
 #define LIST_PAGE 50
 #define AUDIT_PAGE 30
@@ -816,14 +809,6 @@ static enum yy_err get_units(struct request *req, struct response *res)
 
 /* ---- the registry: a record's page ---------------------------------------------------- */
 
-static enum yy_err path_int(struct request *req, int64_t *out)
-{
-    const char *s = request_param(req, "id");
-    if (!s || !parse_int64(s, 1, INT64_MAX, out))
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    return YY_OK;
-}
-
 /* A fact of a record's page: {label, value}. */
 static void fact(json_t *facts, const char *label, const char *value)
 {
@@ -835,7 +820,7 @@ static enum yy_err get_station(struct request *req, struct response *res)
 {
     STORE(require_staff(req));
     int64_t id;
-    STORE(path_int(req, &id));
+    STORE(web_path_int(req, "id", &id));
     int st;
     json_t *s;
     struct regions rs = {0};
@@ -905,7 +890,7 @@ static enum yy_err get_deputy(struct request *req, struct response *res)
 {
     STORE(require_staff(req));
     int64_t id;
-    STORE(path_int(req, &id));
+    STORE(web_path_int(req, "id", &id));
     int st;
     json_t *d;
     struct stations ss = {0};
@@ -944,7 +929,7 @@ static enum yy_err get_unit(struct request *req, struct response *res)
 {
     STORE(require_staff(req));
     int64_t id;
-    STORE(path_int(req, &id));
+    STORE(web_path_int(req, "id", &id));
     int st;
     json_t *u;
     STORE(web_api_call(req, "GET", arena_printf(req->arena, "/api/v1/units/%lld", (long long)id),
@@ -1177,17 +1162,6 @@ static enum yy_err get_new_form(struct request *req, struct response *res)
     return form_page(req, res, 200, registry_kind(req), 0, &none, NULL, token);
 }
 
-static bool token_shaped(const char *t)
-{
-    if (!t || strlen(t) != TOKEN_LEN)
-        return false;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_'))
-            return false;
-    return true;
-}
-
 /* Creating: the one-time form token (docs/WEB.md "Forms") makes a double
  * submit land on the first one's record instead of making a second. */
 static enum yy_err post_new_form(struct request *req, struct response *res)
@@ -1197,7 +1171,7 @@ static enum yy_err post_new_form(struct request *req, struct response *res)
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *token = kvlist_get(&in, "form_token");
-    if (!token_shaped(token))
+    if (!web_token_shaped(token))
         return yy_fail(&req->err, YY_BAD_INPUT, "invalid_form_token",
                        "表单已失效,请重新打开页面后再提交", "form_token");
     struct db *db = api_app(req)->db;
@@ -1238,16 +1212,8 @@ static enum yy_err post_new_form(struct request *req, struct response *res)
 static enum yy_err get_created(struct request *req, struct response *res)
 {
     STORE(api_require_role(req, ROLE_ADMIN));
-    const char *token = request_param(req, "token");
-    if (!token_shaped(token))
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    char hash[TOKEN_HASH_LEN + 1];
-    token_hash(token, hash);
     const char *result;
-    enum yy_err rc = store_webform_get(api_app(req)->db, req->arena, hash, &result, &req->err);
-    if (rc == YY_NOT_FOUND)
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    STORE(rc);
+    STORE(web_form_result(req, &result));
     json_t *r = result ? json_loads(result, 0, NULL) : NULL;
     const char *path = json_string_value(json_object_get(r, "path"));
     if (path && !strncmp(path, "/staff/registry/", 16)) {
@@ -1295,7 +1261,7 @@ static enum yy_err get_edit_form(struct request *req, struct response *res)
 {
     STORE(api_require_role(req, ROLE_ADMIN));
     int64_t id;
-    STORE(path_int(req, &id));
+    STORE(web_path_int(req, "id", &id));
     const char *kind = registry_kind(req);
     struct kvlist in;
     STORE(record_input(req, kind, id, &in));
@@ -1308,7 +1274,7 @@ static enum yy_err post_edit_form(struct request *req, struct response *res)
 {
     STORE(api_require_role(req, ROLE_ADMIN));
     int64_t id;
-    STORE(path_int(req, &id));
+    STORE(web_path_int(req, "id", &id));
     const char *kind = registry_kind(req);
     struct kvlist in;
     STORE(web_form(req, &in));

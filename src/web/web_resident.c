@@ -16,18 +16,12 @@
 #include "core/timeutil.h"
 #include "domain/auth.h"
 #include "domain/concern.h"
+#include "domain/suggestion.h"
 #include "domain/geo.h"
 #include "store/concern.h"
 #include "store/store.h"
 #include "store/webform.h"
 #include "web/web.h"
-
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
 
 /* Stations shown for "near me". */
 #define NEAR_MAX 5
@@ -191,19 +185,11 @@ static enum yy_err get_home(struct request *req, struct response *res)
 
 /* ---- a station ------------------------------------------------------------------ */
 
-static enum yy_err path_int(struct request *req, const char *name, int64_t *out)
-{
-    const char *s = request_param(req, name);
-    if (!s || !parse_int64(s, 1, INT64_MAX, out))
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    return YY_OK;
-}
-
 static enum yy_err station_render(struct request *req, struct response *res)
 {
     struct db *db = api_app(req)->db;
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct station s;
     enum yy_err rc = store_station_get(db, req->arena, id, &s, &req->err);
     if (rc == YY_NOT_FOUND)
@@ -325,7 +311,7 @@ static enum yy_err form_station(struct request *req, struct station *st, bool *h
     if (!request_param(req, "id"))
         return YY_OK;
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     enum yy_err rc = store_station_get(api_app(req)->db, req->arena, id, st, &req->err);
     if (rc == YY_NOT_FOUND)
         return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "站点不存在", NULL);
@@ -342,17 +328,6 @@ static enum yy_err get_concern_form(struct request *req, struct response *res)
     json_t *data;
     STORE(concern_form_data(req, has ? &st : NULL, NULL, NULL, NULL, &data));
     return web_page(req, res, 200, "concern", data);
-}
-
-static bool token_shaped(const char *t)
-{
-    if (!t || strlen(t) != TOKEN_LEN)
-        return false;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_'))
-            return false;
-    return true;
 }
 
 /* The API call of the concern form, run inside the form token's transaction. */
@@ -397,7 +372,7 @@ static enum yy_err post_concern_form(struct request *req, struct response *res)
     STORE(web_form(req, &in));
     struct db *db = api_app(req)->db;
     const char *token = kvlist_get(&in, "form_token");
-    if (!token_shaped(token)) {
+    if (!web_token_shaped(token)) {
         struct yy_error e = {.kind = YY_BAD_INPUT, .message = "表单已失效,请重新提交"};
         json_t *data;
         STORE(concern_form_data(req, has ? &st : NULL, &in, NULL, &e, &data));
@@ -437,16 +412,8 @@ static enum yy_err post_concern_form(struct request *req, struct response *res)
 
 static enum yy_err get_concern_sent(struct request *req, struct response *res)
 {
-    const char *token = request_param(req, "token");
-    if (!token_shaped(token))
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    char hash[TOKEN_HASH_LEN + 1];
-    token_hash(token, hash);
     const char *result;
-    enum yy_err rc = store_webform_get(api_app(req)->db, req->arena, hash, &result, &req->err);
-    if (rc == YY_NOT_FOUND)
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    STORE(rc);
+    STORE(web_form_result(req, &result));
     json_t *data = json_pack("{s:s}", "title", "已收到您反映的问题");
     json_t *r = result ? json_loads(result, 0, NULL) : NULL;
     if (r) {
@@ -469,33 +436,6 @@ static enum yy_err get_concern_sent(struct request *req, struct response *res)
 }
 
 /* ---- tracking ----------------------------------------------------------------------- */
-
-static const char *concern_action_label(const char *a)
-{
-    static const char *const map[][2] = {
-        {"create", "提交"},          {"accept", "受理"},
-        {"decline", "不予受理"},     {"resolve_on_site", "现场答复"},
-        {"refer", "转交"},           {"claim", "代表认领"},
-        {"convert", "转为代表建议"}, {"merge", "合并"},
-        {"resolve", "办结"},         {"rate", "评价"},
-    };
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (!strcmp(map[i][0], a))
-            return map[i][1];
-    return a;
-}
-
-static void label_timeline(json_t *tl, const char *(*label)(const char *))
-{
-    size_t i;
-    json_t *ev;
-    json_array_foreach(tl, i, ev)
-    {
-        const char *a = json_string_value(json_object_get(ev, "action"));
-        if (a)
-            json_object_set_new(ev, "label", json_string(label(a)));
-    }
-}
 
 static json_t *rating_options(const char *chosen)
 {
@@ -563,7 +503,7 @@ static enum yy_err track_page(struct request *req, struct response *res, int sta
     json_t *a;
     json_array_foreach(json_object_get(c, "actions"), i,
                        a) if (!strcmp(json_string_value(a), "rate")) can_rate = true;
-    label_timeline(json_object_get(c, "timeline"), concern_action_label);
+    web_label_timeline(json_object_get(c, "timeline"), cn_event_label_zh);
     const char *rating = json_string_value(json_object_get(c, "rating"));
     if (rating)
         json_object_set_new(c, "rating_label", json_string(concern_rating_label_zh(rating)));
@@ -618,35 +558,6 @@ static enum yy_err post_track_rating(struct request *req, struct response *res)
 
 /* ---- published suggestions (网上晒) and their rating (网上评) --------------------------- */
 
-static const char *suggestion_action_label(const char *a)
-{
-    static const char *const map[][2] = {
-        {"create", "起草"},
-        {"submit", "提交"},
-        {"withdraw", "撤回"},
-        {"accept", "立案"},
-        {"return_as_letter", "转为来信"},
-        {"assign", "交办"},
-        {"request_return", "申请退回"},
-        {"decide_return", "审核退回"},
-        {"log_contact", "联系代表"},
-        {"co_opinion", "协办意见"},
-        {"request_extension", "申请延期"},
-        {"decide_extension", "审核延期"},
-        {"reply", "答复"},
-        {"evaluate", "代表评价"},
-        {"follow_up", "跟踪落实"},
-        {"mark_key", "列为重点建议"},
-        {"supervise", "督办"},
-        {"publish", "公开"},
-        {"close", "办结"},
-    };
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (!strcmp(map[i][0], a))
-            return map[i][1];
-    return a;
-}
-
 static enum yy_err get_suggestions(struct request *req, struct response *res)
 {
     const char *cursor = kvlist_get(&req->query, "cursor");
@@ -679,13 +590,13 @@ static enum yy_err suggestion_page(struct request *req, struct response *res, in
                                    const char *rate_value, const char *rate_error)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     int st;
     json_t *s;
     STORE(web_api_call(req, "GET",
                        arena_printf(req->arena, "/api/v1/suggestions/%lld", (long long)id), NULL,
                        &st, &s, NULL));
-    label_timeline(json_object_get(s, "timeline"), suggestion_action_label);
+    web_label_timeline(json_object_get(s, "timeline"), sg_event_label_zh);
     web_times(s);
     json_t *data = json_pack("{s:O, s:o}", "title", json_object_get(s, "title"), "s", s);
     if (json_is_true(json_object_get(s, "published")))
@@ -705,7 +616,7 @@ static enum yy_err get_suggestion(struct request *req, struct response *res)
 static enum yy_err post_suggestion_rating(struct request *req, struct response *res)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *value = kvlist_get(&in, "value");

@@ -33,13 +33,6 @@
 #include "store/webform.h"
 #include "web/web.h"
 
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
-
 /* Rows per page of the lists. */
 #define PAGE_ROWS 20
 /* The largest page the API gives (?limit=). */
@@ -111,14 +104,6 @@ static json_t *api_get(struct request *req, const char *path, enum yy_err *rc)
     return *rc == YY_OK ? out : NULL;
 }
 
-static enum yy_err path_int(struct request *req, const char *name, int64_t *out)
-{
-    const char *s = request_param(req, name);
-    if (!s || !parse_int64(s, 1, INT64_MAX, out))
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "请求的页面不存在", NULL);
-    return YY_OK;
-}
-
 /* A cursor or form token as it may travel: letters, digits, - and _. */
 static bool token_chars(const char *t, size_t max)
 {
@@ -156,54 +141,6 @@ static const char *label_of(const char *const (*map)[2], size_t n, const char *k
         if (!strcmp(map[i][0], key))
             return map[i][1];
     return key;
-}
-
-static const char *const concern_labels[][2] = {
-    {"create", "提交"},          {"accept", "受理"},
-    {"decline", "不予受理"},     {"resolve_on_site", "现场答复"},
-    {"refer", "转交"},           {"claim", "代表认领"},
-    {"convert", "转为代表建议"}, {"merge", "合并"},
-    {"resolve", "办结"},         {"rate", "评价"},
-    {"reopen", "退回代表跟进"},  {"remind", "催办"},
-};
-#define N_CONCERN_LABELS (sizeof(concern_labels) / sizeof(concern_labels[0]))
-
-static const char *const suggestion_labels[][2] = {
-    {"create", "起草"},
-    {"submit", "提交"},
-    {"withdraw", "撤回"},
-    {"accept", "立案"},
-    {"return_as_letter", "作为来信处理"},
-    {"assign", "交办"},
-    {"request_return", "申请退回"},
-    {"decide_return", "审核退回"},
-    {"log_contact", "联系代表"},
-    {"co_opinion", "协办意见"},
-    {"request_extension", "申请延期"},
-    {"decide_extension", "审核延期"},
-    {"reply", "答复"},
-    {"evaluate", "代表评价"},
-    {"follow_up", "跟踪落实"},
-    {"mark_key", "列为重点建议"},
-    {"supervise", "督办"},
-    {"publish", "公开"},
-    {"close", "办结"},
-    {"explain", "书面说明"},
-    {"remind", "催办"},
-    {"rate", "网上评"},
-};
-#define N_SUGGESTION_LABELS (sizeof(suggestion_labels) / sizeof(suggestion_labels[0]))
-
-static void label_timeline(json_t *tl, const char *const (*map)[2], size_t n)
-{
-    size_t i;
-    json_t *ev;
-    json_array_foreach(tl, i, ev)
-    {
-        const char *a = json_string_value(json_object_get(ev, "action"));
-        if (a)
-            json_object_set_new(ev, "label", json_string(label_of(map, n, a)));
-    }
 }
 
 static const char *const concern_states[] = {
@@ -602,7 +539,7 @@ static enum yy_err concern_page(struct request *req, struct response *res, int h
                                 const struct yy_error *err, json_t *merge_into)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     enum yy_err rc;
     json_t *c = api_get(req, arena_printf(req->arena, "/api/v1/concerns/%lld", (long long)id), &rc);
     if (!c) {
@@ -617,7 +554,7 @@ static enum yy_err concern_page(struct request *req, struct response *res, int h
         json_decref(merge_into);
         return rc;
     }
-    label_timeline(json_object_get(c, "timeline"), concern_labels, N_CONCERN_LABELS);
+    web_label_timeline(json_object_get(c, "timeline"), cn_event_label_zh);
     const char *sn =
         region_name(regions, n_regions, json_integer_value(json_object_get(c, "street_id")));
     const char *cn =
@@ -690,7 +627,7 @@ static enum yy_err concern_page(struct request *req, struct response *res, int h
             if (!strcmp(done, concern_actions[i]))
                 json_object_set_new(
                     data, "done",
-                    json_string(label_of(concern_labels, N_CONCERN_LABELS, concern_actions[i])));
+                    json_string(cn_event_label_zh(concern_actions[i])));
     return web_page(req, res, http, "staff_concern", data);
 }
 
@@ -725,7 +662,7 @@ static enum yy_err post_concern_action(struct request *req, struct response *res
     struct staff s;
     STORE(staff_gate(req, &s));
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *action = kvlist_get(&in, "action");
@@ -941,13 +878,13 @@ static enum yy_err suggestion_page(struct request *req, struct response *res, in
                                    const struct yy_error *err)
 {
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     enum yy_err rc;
     json_t *s =
         api_get(req, arena_printf(req->arena, "/api/v1/suggestions/%lld", (long long)id), &rc);
     if (!s)
         return rc;
-    label_timeline(json_object_get(s, "timeline"), suggestion_labels, N_SUGGESTION_LABELS);
+    web_label_timeline(json_object_get(s, "timeline"), sg_event_label_zh);
     json_t *key = json_object_get(s, "key");
     if (json_is_integer(json_object_get(key, "leader_id"))) {
         struct user u;
@@ -1038,8 +975,7 @@ static enum yy_err suggestion_page(struct request *req, struct response *res, in
         for (i = 0; suggestion_actions[i]; i++)
             if (!strcmp(done, suggestion_actions[i]))
                 json_object_set_new(data, "done",
-                                    json_string(label_of(suggestion_labels, N_SUGGESTION_LABELS,
-                                                         suggestion_actions[i])));
+                                    json_string(sg_event_label_zh(suggestion_actions[i])));
     return web_page(req, res, http, "staff_suggestion", data);
 }
 
@@ -1133,7 +1069,7 @@ static enum yy_err post_suggestion_action(struct request *req, struct response *
     struct staff s;
     STORE(staff_gate(req, &s));
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     const char *action = kvlist_get(&in, "action");
@@ -1486,7 +1422,7 @@ static enum yy_err post_inbox_read(struct request *req, struct response *res)
     struct staff s;
     STORE(staff_gate(req, &s));
     int64_t id;
-    STORE(path_int(req, "id", &id));
+    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
     STORE(web_form(req, &in));
     int st;

@@ -23,19 +23,13 @@
 #include "api/api.h"
 #include "core/timeutil.h"
 #include "domain/auth.h"
+#include "domain/concern.h"
 #include "domain/suggestion.h"
 #include "domain/supervision.h"
 #include "domain/workdays.h"
 #include "store/suggestion.h"
 #include "store/webform.h"
 #include "web/web.h"
-
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
 
 /* Suggestions shown on the home page (the API's pages of 100, walked). */
 #define HOME_MAX 300
@@ -154,35 +148,13 @@ static const char *const ext_labels[][2] = {
     {"approved", "已批准延期"},
     {"refused", "延期未获批准"},
 };
-static const char *const rating_labels[][2] = {
-    {"satisfied", "满意"},
-    {"basically_satisfied", "基本满意"},
-    {"dissatisfied", "不满意"},
-};
-static const char *const action_labels[][2] = {
-    {"create", "起草"},
-    {"submit", "提交"},
-    {"withdraw", "撤回"},
-    {"accept", "立案"},
-    {"return_as_letter", "转为来信"},
-    {"assign", "交办"},
-    {"request_return", "申请退回"},
-    {"decide_return", "审核退回"},
-    {"log_contact", "联系代表"},
-    {"co_opinion", "协办意见"},
-    {"request_extension", "申请延期"},
-    {"decide_extension", "审核延期"},
-    {"reply", "答复"},
-    {"evaluate", "代表评价"},
-    {"follow_up", "跟踪落实"},
-    {"mark_key", "列为重点建议"},
-    {"supervise", "督办"},
-    {"publish", "公开"},
-    {"close", "办结"},
-    {"explain", "届末书面说明"},
-    {"rate", "网上评价"},
-    {"remind", "催办"},
-};
+/* A rating (满意 / 基本满意 / 不满意) in Chinese; an unknown value as it is. */
+static const char *rating_text(const char *v)
+{
+    const char *l = concern_rating_label_zh(v);
+    return l ? l : v;
+}
+
 static const char *const inbox_kinds[][2] = {
     {"overdue", "已超期"},
     {"due_soon", "即将到期"},
@@ -722,8 +694,8 @@ static enum yy_err suggestion_page(struct request *req, struct response *res, in
     {
         json_array_append_new(evaluations,
                               json_pack("{s:s, s:s, s:s, s:O}", "attitude",
-                                        LOOKUP(rating_labels, str(x, "attitude")), "result",
-                                        LOOKUP(rating_labels, str(x, "result")), "reason",
+                                        rating_text(str(x, "attitude")), "result",
+                                        rating_text(str(x, "result")), "reason",
                                         str(x, "reason"), "at", json_object_get(x, "at")));
     }
     bool follow_done = false;
@@ -732,10 +704,7 @@ static enum yy_err suggestion_page(struct request *req, struct response *res, in
         follow_done |= json_is_true(json_object_get(x, "done"));
     }
     json_t *timeline = json_object_get(s, "timeline");
-    json_array_foreach(timeline, i, x)
-    {
-        json_object_set_new(x, "label", json_string(LOOKUP(action_labels, str(x, "action"))));
-    }
+    web_label_timeline(timeline, sg_event_label_zh);
 
     /* the forms the API allows now, less those its guards would refuse for
      * what the page already knows */
@@ -867,17 +836,6 @@ static enum yy_err get_suggestion(struct request *req, struct response *res)
     return suggestion_page(req, res, 200, &fs);
 }
 
-static bool token_shaped(const char *t)
-{
-    if (!t || strlen(t) != TOKEN_LEN)
-        return false;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_'))
-            return false;
-    return true;
-}
-
 /* One action through the API, inside the form token's transaction
  * (store_webform_once).  A refusal of the API is kept in api_rc / err and
  * reported to the store as a failure, so that nothing is kept. */
@@ -952,7 +910,7 @@ static enum yy_err post_suggestion(struct request *req, struct response *res)
         arena_printf(req->arena, "/unit/suggestions/%lld?done=%s", (long long)id, def->action);
     struct form_state fs = {.submitted = def->action, .in = &in};
     const char *token = kvlist_get(&in, "form_token");
-    if (!token_shaped(token)) {
+    if (!web_token_shaped(token)) {
         struct yy_error e = {.kind = YY_BAD_INPUT, .message = "表单已失效,请重新提交"};
         fs.err = &e;
         return suggestion_page(req, res, 400, &fs);
