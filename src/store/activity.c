@@ -10,26 +10,6 @@
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static enum yy_err need_tx(struct db *db, struct yy_error *e)
-{
-    return db_in_transaction(db)
-               ? YY_OK
-               : yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
-}
-
-static int64_t col_id(struct db_stmt *st, int col)
-{
-    return db_col_null(st, col) ? 0 : db_col_int(st, col);
-}
-
-static void bind_id(struct db_stmt *st, int idx, int64_t v)
-{
-    if (v)
-        db_bind_int(st, idx, v);
-    else
-        db_bind_null(st, idx);
-}
-
 /* Grows an arena array of n items of size sz to hold one more. */
 static void *grow(struct arena *ar, void *items, size_t n, size_t *cap, size_t sz)
 {
@@ -80,10 +60,10 @@ static void activity_row(struct arena *ar, struct db_stmt *st, struct activity *
         a->kind = AK_TALK;
     a->title = sql_col_str(ar, st, 2);
     a->theme = sql_col_str(ar, st, 3);
-    a->station_id = col_id(st, 4);
+    a->station_id = sql_col_id(st, 4);
     a->venue = sql_col_str(ar, st, 5);
-    a->street_id = col_id(st, 6);
-    a->community_id = col_id(st, 7);
+    a->street_id = sql_col_id(st, 6);
+    a->community_id = sql_col_id(st, 7);
     a->starts_at = db_col_int(st, 8);
     a->ends_at = db_col_int(st, 9);
     a->capacity = db_col_int(st, 10);
@@ -91,12 +71,12 @@ static void activity_row(struct arena *ar, struct db_stmt *st, struct activity *
         a->status = AS_DRAFT;
     a->cancel_reason = sql_col_dup(ar, st, 12);
     a->minutes = sql_col_dup(ar, st, 13);
-    a->created_by = col_id(st, 14);
+    a->created_by = sql_col_id(st, 14);
     a->created_at = db_col_int(st, 15);
     a->updated_at = db_col_int(st, 16);
-    a->published_at = col_id(st, 17);
-    a->cancelled_at = col_id(st, 18);
-    a->closed_at = col_id(st, 19);
+    a->published_at = sql_col_id(st, 17);
+    a->cancelled_at = sql_col_id(st, 18);
+    a->closed_at = sql_col_id(st, 19);
     a->station_name = sql_col_dup(ar, st, 20);
 }
 
@@ -104,7 +84,7 @@ enum yy_err store_activity_insert_tx(struct db *db, struct activity *a, const in
                                      size_t n_deputies, const int64_t *unit_ids, size_t n_units,
                                      struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     {
@@ -118,22 +98,22 @@ enum yy_err store_activity_insert_tx(struct db *db, struct activity *a, const in
         db_bind_text(st, 1, act_kind_name(a->kind));
         db_bind_text(st, 2, a->title);
         db_bind_text(st, 3, a->theme ? a->theme : "");
-        bind_id(st, 4, a->station_id);
+        sql_bind_id(st, 4, a->station_id);
         db_bind_text(st, 5, a->venue ? a->venue : "");
-        bind_id(st, 6, a->street_id);
-        bind_id(st, 7, a->community_id);
+        sql_bind_id(st, 6, a->street_id);
+        sql_bind_id(st, 7, a->community_id);
         db_bind_int(st, 8, a->starts_at);
         db_bind_int(st, 9, a->ends_at);
         db_bind_int(st, 10, a->capacity);
         db_bind_text(st, 11, act_state_name(a->status));
         db_bind_text(st, 12, a->cancel_reason);
         db_bind_text(st, 13, a->minutes);
-        bind_id(st, 14, a->created_by);
+        sql_bind_id(st, 14, a->created_by);
         db_bind_int(st, 15, a->created_at);
         db_bind_int(st, 16, a->updated_at);
-        bind_id(st, 17, a->published_at);
-        bind_id(st, 18, a->cancelled_at);
-        bind_id(st, 19, a->closed_at);
+        sql_bind_id(st, 17, a->published_at);
+        sql_bind_id(st, 18, a->cancelled_at);
+        sql_bind_id(st, 19, a->closed_at);
         rc = sql_one(st, e);
         if (rc == YY_OK)
             a->id = db_col_int(st, 0);
@@ -180,7 +160,7 @@ enum yy_err store_activity_get_for_update(struct db *db, struct arena *ar, int64
 {
     /* the portable row lock: a no-op UPDATE locks the row in PostgreSQL until
      * commit; on SQLite the single writer already excludes everyone */
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db, "UPDATE activities SET updated_at = updated_at WHERE id = $1", e);
@@ -193,7 +173,7 @@ enum yy_err store_activity_get_for_update(struct db *db, struct arena *ar, int64
 
 enum yy_err store_activity_update_tx(struct db *db, const struct activity *a, struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db,
@@ -203,9 +183,9 @@ enum yy_err store_activity_update_tx(struct db *db, const struct activity *a, st
     db_bind_text(st, 1, act_state_name(a->status));
     db_bind_text(st, 2, a->cancel_reason);
     db_bind_text(st, 3, a->minutes);
-    bind_id(st, 4, a->published_at);
-    bind_id(st, 5, a->cancelled_at);
-    bind_id(st, 6, a->closed_at);
+    sql_bind_id(st, 4, a->published_at);
+    sql_bind_id(st, 5, a->cancelled_at);
+    sql_bind_id(st, 6, a->closed_at);
     db_bind_int(st, 7, a->updated_at);
     db_bind_int(st, 8, a->id);
     rc = sql_run(st, e);
@@ -342,7 +322,7 @@ enum yy_err store_activity_unit_invited(struct db *db, int64_t id, int64_t unit_
 enum yy_err store_activity_attendance_tx(struct db *db, int64_t id, const int64_t *deputy_ids,
                                          size_t n, struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     {
@@ -421,13 +401,13 @@ static void reg_row(struct arena *ar, struct db_stmt *st, struct registration *r
     r->activity_id = db_col_int(st, 1);
     r->name = sql_col_dup(ar, st, 2);
     r->phone = sql_col_dup(ar, st, 3);
-    r->user_id = col_id(st, 4);
+    r->user_id = sql_col_id(st, 4);
     r->status = reg_status_of(db_col_text(st, 5));
     r->code = sql_col_str(ar, st, 6);
     r->position = db_col_int(st, 7);
     r->created_at = db_col_int(st, 8);
     r->updated_at = db_col_int(st, 9);
-    r->checked_in_at = col_id(st, 10);
+    r->checked_in_at = sql_col_id(st, 10);
 }
 
 enum yy_err store_registrations(struct db *db, struct arena *ar, int64_t id,
@@ -498,7 +478,7 @@ enum yy_err store_registration_by_code(struct db *db, struct arena *ar, int64_t 
 enum yy_err store_registration_add_tx(struct db *db, struct arena *ar, int64_t capacity,
                                       struct registration *r, struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     struct registration old;
@@ -548,7 +528,7 @@ enum yy_err store_registration_add_tx(struct db *db, struct arena *ar, int64_t c
     db_bind_int(st, 1, r->activity_id);
     db_bind_text(st, 2, r->name);
     db_bind_text(st, 3, r->phone);
-    bind_id(st, 4, r->user_id);
+    sql_bind_id(st, 4, r->user_id);
     db_bind_text(st, 5, reg_status_name(r->status));
     db_bind_text(st, 6, code);
     db_bind_int(st, 7, r->position);
@@ -569,7 +549,7 @@ enum yy_err store_registration_cancel_tx(struct db *db, int64_t capacity,
                                          struct yy_error *e)
 {
     *promoted = 0;
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     int64_t now = time_now();
@@ -617,7 +597,7 @@ enum yy_err store_registration_cancel_tx(struct db *db, int64_t capacity,
 enum yy_err store_registration_check_in_tx(struct db *db, int64_t reg_id, int64_t now,
                                            struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db,
@@ -635,7 +615,7 @@ enum yy_err store_registration_check_in_tx(struct db *db, int64_t reg_id, int64_
 enum yy_err store_registrations_cancel_all_tx(struct db *db, int64_t id, int64_t now,
                                               struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db,
@@ -653,7 +633,7 @@ enum yy_err store_activity_qa_add_tx(struct db *db, int64_t id, const char *ques
                                      const char *answer, int64_t unit_id, int64_t now,
                                      struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db,
@@ -663,7 +643,7 @@ enum yy_err store_activity_qa_add_tx(struct db *db, int64_t id, const char *ques
     db_bind_int(st, 1, id);
     db_bind_text(st, 2, question);
     db_bind_text(st, 3, answer);
-    bind_id(st, 4, unit_id);
+    sql_bind_id(st, 4, unit_id);
     db_bind_int(st, 5, now);
     return sql_run(st, e);
 }
@@ -685,7 +665,7 @@ enum yy_err store_activity_qa(struct db *db, struct arena *ar, int64_t id, struc
         items[k].id = db_col_int(st, 0);
         items[k].question = sql_col_str(ar, st, 1);
         items[k].answer = sql_col_str(ar, st, 2);
-        items[k].unit_id = col_id(st, 3);
+        items[k].unit_id = sql_col_id(st, 3);
         items[k].unit_name = sql_col_dup(ar, st, 4);
         items[k].at = db_col_int(st, 5);
         k++;
@@ -699,7 +679,7 @@ enum yy_err store_activity_qa(struct db *db, struct arena *ar, int64_t id, struc
 enum yy_err store_activity_suggestions_add_tx(struct db *db, int64_t id, const int64_t *ids,
                                               size_t n, struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     for (size_t i = 0; i < n && rc == YY_OK; i++) {
         PREP(st, db,
              "INSERT INTO activity_suggestions (activity_id, suggestion_id) VALUES ($1, $2)", e);

@@ -9,28 +9,6 @@
 #include "core/timeutil.h"
 #include "store/sql.h"
 
-/* ---- small helpers -------------------------------------------------------- */
-
-static enum yy_err need_tx(struct db *db, struct yy_error *e)
-{
-    return db_in_transaction(db)
-               ? YY_OK
-               : yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
-}
-
-static int64_t col_id(struct db_stmt *st, int col)
-{
-    return db_col_null(st, col) ? 0 : db_col_int(st, col);
-}
-
-static void bind_id(struct db_stmt *st, int idx, int64_t v)
-{
-    if (v)
-        db_bind_int(st, idx, v);
-    else
-        db_bind_null(st, idx);
-}
-
 #define CONCERN_COLS                                                                               \
     "c.id, c.tracking_code, c.title, c.body, c.category, c.station_id, c.street_id,"               \
     " c.community_id, c.address, c.lat, c.lon, c.contact_name, c.contact_phone, c.source,"         \
@@ -47,9 +25,9 @@ static void concern_row(struct arena *a, struct db_stmt *st, struct concern *c)
     c->title = sql_col_dup(a, st, 2);
     c->body = sql_col_dup(a, st, 3);
     c->category = sql_col_dup(a, st, 4);
-    c->station_id = col_id(st, 5);
-    c->street_id = col_id(st, 6);
-    c->community_id = col_id(st, 7);
+    c->station_id = sql_col_id(st, 5);
+    c->street_id = sql_col_id(st, 6);
+    c->community_id = sql_col_id(st, 7);
     c->address = sql_col_dup(a, st, 8);
     if (!c->address)
         c->address = "";
@@ -61,26 +39,26 @@ static void concern_row(struct arena *a, struct db_stmt *st, struct concern *c)
     c->contact_name = sql_col_dup(a, st, 11);
     c->contact_phone = sql_col_dup(a, st, 12);
     c->source = sql_col_dup(a, st, 13);
-    c->activity_id = col_id(st, 14);
+    c->activity_id = sql_col_id(st, 14);
     if (!cn_state_from_name(db_col_text(st, 15), &c->status))
         c->status = CN_NEW;
-    c->merged_into = col_id(st, 16);
-    c->claimed_by = col_id(st, 17);
-    c->referred_to = col_id(st, 18);
-    c->referred_parent = col_id(st, 19);
-    c->suggestion_id = col_id(st, 20);
-    c->unit_id = col_id(st, 21);
+    c->merged_into = sql_col_id(st, 16);
+    c->claimed_by = sql_col_id(st, 17);
+    c->referred_to = sql_col_id(st, 18);
+    c->referred_parent = sql_col_id(st, 19);
+    c->suggestion_id = sql_col_id(st, 20);
+    c->unit_id = sql_col_id(st, 21);
     c->result = sql_col_dup(a, st, 22);
     c->reason = sql_col_dup(a, st, 23);
     c->redirect = sql_col_dup(a, st, 24);
-    c->due_at = col_id(st, 25);
+    c->due_at = sql_col_id(st, 25);
     c->rating = sql_col_dup(a, st, 26);
-    c->raised_by = col_id(st, 27);
+    c->raised_by = sql_col_id(st, 27);
     c->created_at = db_col_int(st, 28);
     c->updated_at = db_col_int(st, 29);
-    c->responded_at = col_id(st, 30);
-    c->resolved_at = col_id(st, 31);
-    c->rated_at = col_id(st, 32);
+    c->responded_at = sql_col_id(st, 30);
+    c->resolved_at = sql_col_id(st, 31);
+    c->rated_at = sql_col_id(st, 32);
 }
 
 /* What the duplicate hints need of a candidate; the rest of the struct
@@ -97,7 +75,7 @@ static void candidate_row(struct arena *a, struct db_stmt *st, struct concern *c
     c->category = sql_col_dup(a, st, 3);
     if (!cn_state_from_name(db_col_text(st, 4), &c->status))
         c->status = CN_NEW;
-    c->street_id = col_id(st, 5);
+    c->street_id = sql_col_id(st, 5);
     c->has_location = !db_col_null(st, 6) && !db_col_null(st, 7);
     if (c->has_location) {
         c->lat = db_col_double(st, 6);
@@ -223,9 +201,9 @@ static enum yy_err insert_once(struct db *db, struct concern *c, const char *cod
     db_bind_text(st, 2, c->title);
     db_bind_text(st, 3, c->body);
     db_bind_text(st, 4, c->category);
-    bind_id(st, 5, c->station_id);
-    bind_id(st, 6, c->street_id);
-    bind_id(st, 7, c->community_id);
+    sql_bind_id(st, 5, c->station_id);
+    sql_bind_id(st, 6, c->street_id);
+    sql_bind_id(st, 7, c->community_id);
     db_bind_text(st, 8, c->address ? c->address : "");
     if (c->has_location) {
         db_bind_double(st, 9, c->lat);
@@ -237,9 +215,9 @@ static enum yy_err insert_once(struct db *db, struct concern *c, const char *cod
     db_bind_text(st, 11, c->contact_name);
     db_bind_text(st, 12, c->contact_phone);
     db_bind_text(st, 13, c->source);
-    bind_id(st, 14, c->activity_id);
+    sql_bind_id(st, 14, c->activity_id);
     db_bind_text(st, 15, cn_state_name(c->status));
-    bind_id(st, 16, c->raised_by);
+    sql_bind_id(st, 16, c->raised_by);
     db_bind_int(st, 17, c->created_at);
     bool row;
     enum yy_err rc = db_step(st, &row, e);
@@ -254,7 +232,7 @@ static enum yy_err insert_once(struct db *db, struct concern *c, const char *cod
 enum yy_err store_concern_insert_tx(struct db *db, struct arena *a, struct concern *c,
                                     struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     /* A taken code inserts nothing (ON CONFLICT DO NOTHING: no error, so no
@@ -306,7 +284,7 @@ enum yy_err store_concern_get_for_update(struct db *db, struct arena *a, int64_t
 {
     /* the portable row lock: a no-op UPDATE locks the row in PostgreSQL until
      * commit; on SQLite the single writer already excludes everyone */
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db, "UPDATE concerns SET updated_at = updated_at WHERE id = $1", e);
@@ -326,7 +304,7 @@ enum yy_err store_concern_by_code(struct db *db, struct arena *a, const char *co
 
 enum yy_err store_concern_update_tx(struct db *db, const struct concern *c, struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db,
@@ -336,19 +314,19 @@ enum yy_err store_concern_update_tx(struct db *db, const struct concern *c, stru
          " updated_at = $15 WHERE id = $16",
          e);
     db_bind_text(st, 1, cn_state_name(c->status));
-    bind_id(st, 2, c->merged_into);
-    bind_id(st, 3, c->claimed_by);
-    bind_id(st, 4, c->referred_to);
-    bind_id(st, 5, c->suggestion_id);
-    bind_id(st, 6, c->unit_id);
+    sql_bind_id(st, 2, c->merged_into);
+    sql_bind_id(st, 3, c->claimed_by);
+    sql_bind_id(st, 4, c->referred_to);
+    sql_bind_id(st, 5, c->suggestion_id);
+    sql_bind_id(st, 6, c->unit_id);
     db_bind_text(st, 7, c->result);
     db_bind_text(st, 8, c->reason);
     db_bind_text(st, 9, c->redirect);
-    bind_id(st, 10, c->due_at);
+    sql_bind_id(st, 10, c->due_at);
     db_bind_text(st, 11, c->rating);
-    bind_id(st, 12, c->rated_at);
-    bind_id(st, 13, c->responded_at);
-    bind_id(st, 14, c->resolved_at);
+    sql_bind_id(st, 12, c->rated_at);
+    sql_bind_id(st, 13, c->responded_at);
+    sql_bind_id(st, 14, c->resolved_at);
     db_bind_int(st, 15, c->updated_at);
     db_bind_int(st, 16, c->id);
     rc = sql_run(st, e);
@@ -360,7 +338,7 @@ enum yy_err store_concern_update_tx(struct db *db, const struct concern *c, stru
 enum yy_err store_concern_repoint_merged_tx(struct db *db, int64_t from, int64_t into,
                                             struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db, "UPDATE concerns SET merged_into = $1, updated_at = $2 WHERE merged_into = $3", e);
@@ -418,7 +396,7 @@ enum yy_err store_concern_claims(struct db *db, struct arena *a, int64_t id,
 enum yy_err store_concern_claim_add_tx(struct db *db, int64_t id, int64_t deputy_id,
                                        struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db,
@@ -435,7 +413,7 @@ enum yy_err store_concern_event_tx(struct db *db, int64_t id, const char *action
                                    const char *actor_role, const char *note, const char *staff_note,
                                    struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db,

@@ -6,18 +6,6 @@
 
 #include "store/sql.h"
 
-static enum yy_err need_tx(struct db *db, struct yy_error *e)
-{
-    return db_in_transaction(db)
-               ? YY_OK
-               : yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
-}
-
-static int64_t col_id(struct db_stmt *st, int col)
-{
-    return db_col_null(st, col) ? 0 : db_col_int(st, col);
-}
-
 /* A growable array of int64 in the arena. */
 struct ids {
     int64_t *v;
@@ -105,7 +93,7 @@ enum yy_err store_reception_plan_get(struct db *db, struct arena *a, int64_t sta
 enum yy_err store_reception_plan_put_tx(struct db *db, const struct reception_plan *p, int64_t now,
                                         struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     {
@@ -159,7 +147,7 @@ enum yy_err store_reception_plan_put_tx(struct db *db, const struct reception_pl
 enum yy_err store_reception_duty_set_tx(struct db *db, int64_t station_id, int64_t day,
                                         const int64_t *deputy_ids, size_t n, struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     {
@@ -431,7 +419,7 @@ static void booking_row(struct arena *a, struct db_stmt *st, struct reception_bo
     b->code = sql_col_dup(a, st, 5);
     b->name = sql_col_str(a, st, 6);
     b->phone = sql_col_dup(a, st, 7);
-    b->user_id = col_id(st, 8);
+    b->user_id = sql_col_id(st, 8);
     b->note = sql_col_str(a, st, 9);
     b->status = sql_col_str(a, st, 10);
     b->created_at = db_col_int(st, 11);
@@ -443,7 +431,7 @@ static void booking_row(struct arena *a, struct db_stmt *st, struct reception_bo
 enum yy_err store_reception_booking_insert_tx(struct db *db, struct arena *a,
                                               struct reception_booking *b, struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     bool walk_in = !strcmp(b->kind, "walk_in");
@@ -535,7 +523,7 @@ enum yy_err store_reception_booking_get(struct db *db, struct arena *a, int64_t 
 enum yy_err store_reception_booking_status_tx(struct db *db, int64_t id, const char *status,
                                               int64_t now, struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     PREP(st, db, "UPDATE reception_bookings SET status = $1, updated_at = $2 WHERE id = $3", e);
@@ -579,7 +567,7 @@ enum yy_err store_reception_bookings(struct db *db, struct arena *a, int64_t sta
 enum yy_err store_reception_record_insert_tx(struct db *db, struct reception_record *r,
                                              struct yy_error *e)
 {
-    enum yy_err rc = need_tx(db, e);
+    enum yy_err rc = sql_need_tx(db, e);
     if (rc != YY_OK)
         return rc;
     {
@@ -647,7 +635,7 @@ enum yy_err store_reception_record_get(struct db *db, struct arena *a, int64_t s
             out->id = db_col_int(st, 0);
             out->residents_received = (int)db_col_int(st, 1);
             out->summary = sql_col_str(a, st, 2);
-            out->recorded_by = col_id(st, 3);
+            out->recorded_by = sql_col_id(st, 3);
             out->created_at = db_col_int(st, 4);
         }
         db_done(st);

@@ -22,5 +22,12 @@ enum yy_err sql_one(struct db_stmt *st, struct yy_error *e);
 /* Column text copied into a ("" for SQL NULL), or NULL for SQL NULL. */
 const char *sql_col_str(struct arena *a, struct db_stmt *st, int col);
 const char *sql_col_dup(struct arena *a, struct db_stmt *st, int col);
+/* An id column: 0 for SQL NULL. */
+int64_t sql_col_id(struct db_stmt *st, int col);
+/* Binds an id, 0 as SQL NULL. */
+void sql_bind_id(struct db_stmt *st, int idx, int64_t v);
+/* YY_OK inside a transaction; a write function called outside one is a bug
+ * of the caller (YY_INTERNAL). */
+enum yy_err sql_need_tx(struct db *db, struct yy_error *e);
 
 #endif
