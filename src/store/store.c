@@ -943,3 +943,38 @@ enum yy_err store_token_get(struct db *db, const char *token_hash, int64_t now, 
     db_done(st);
     return rc;
 }
+
+enum yy_err store_users_with_role(struct db *db, struct arena *a, enum role role,
+                                  struct user_brief **out, size_t *n, struct yy_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    PREP(st, db,
+         "SELECT u.id, u.name, u.login FROM users u JOIN user_roles r ON r.user_id = u.id"
+         " WHERE r.role = $1 AND u.disabled = 0 GROUP BY u.id, u.name, u.login ORDER BY u.id",
+         e);
+    db_bind_text(st, 1, role_name(role));
+    size_t cap = 0;
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct user_brief *v = arena_alloc(a, ncap * sizeof *v);
+            if (!v) {
+                rc = yy_fail(e, YY_NOMEM, "out_of_memory", "服务器内存不足", NULL);
+                break;
+            }
+            if (*n)
+                memcpy(v, *out, *n * sizeof *v);
+            *out = v;
+            cap = ncap;
+        }
+        const char *name = sql_col_str(a, st, 1);
+        (*out)[*n].id = db_col_int(st, 0);
+        (*out)[*n].name = name && *name ? name : sql_col_str(a, st, 2);
+        (*n)++;
+    }
+    db_done(st);
+    return rc;
+}

@@ -113,6 +113,14 @@ enum yy_err store_user_by_login(struct db *db, struct arena *a, const char *logi
                                 struct user *out, struct yy_error *e);
 enum yy_err store_user_get(struct db *db, struct arena *a, int64_t id, struct user *out,
                            struct yy_error *e);
+/* The enabled users holding role (any scope), by id: id and the name to show
+ * (the name, else the login), for pickers such as the key suggestions' leader. */
+struct user_brief {
+    int64_t id;
+    const char *name;
+};
+enum yy_err store_users_with_role(struct db *db, struct arena *a, enum role role,
+                                  struct user_brief **out, size_t *n, struct yy_error *e);
 
 /* Sessions and bearer tokens are found by the hash of their secret. */
 enum yy_err store_session_add(struct db *db, const char *token_hash, int64_t user_id,

@@ -845,30 +845,17 @@ static const char *const *suggestion_action_fields(const char *action)
 /* The leaders (主任会议成员) for mark_key: read-only, names only. */
 static enum yy_err leader_options(struct request *req, const char *chosen, json_t **out)
 {
-    struct db *db = api_app(req)->db;
-    struct db_stmt *st = db_prepare(db,
-                                    "SELECT u.id, u.name, u.login FROM users u"
-                                    " JOIN user_roles r ON r.user_id = u.id"
-                                    " WHERE r.role = $1 AND u.disabled = 0 ORDER BY u.id",
-                                    &req->err);
-    if (!st)
-        return req->err.kind ? req->err.kind : YY_INTERNAL;
-    db_bind_text(st, 1, "leader");
-    json_t *a = json_array();
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, &req->err)) == YY_OK && row) {
-        int64_t id = db_col_int(st, 0);
-        const char *name = db_col_text(st, 1);
-        json_array_append_new(a, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name",
-                                           name && *name ? name : db_col_text(st, 2), "selected",
-                                           chosen && atoll(chosen) == (long long)id));
-    }
-    db_done(st);
-    if (rc != YY_OK) {
-        json_decref(a);
+    struct user_brief *v;
+    size_t n;
+    enum yy_err rc =
+        store_users_with_role(api_app(req)->db, req->arena, ROLE_LEADER, &v, &n, &req->err);
+    if (rc != YY_OK)
         return rc;
-    }
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)v[i].id, "name",
+                                           v[i].name, "selected",
+                                           chosen && atoll(chosen) == (long long)v[i].id));
     *out = a;
     return YY_OK;
 }

@@ -276,6 +276,8 @@ test('mark_key tells the leader; the leader reads it in the inbox and sees it on
   isPage(bad, 400);
   assert.match(bad.text, /id="key-leader-error" class="error">/);
   assert.match(bad.text, /value="城建环保工委"/);
+  // the leader select offers the demo's leader (store_users_with_role), by id
+  assert.match(bad.text, new RegExp(`<option value="${ctx.ids.leader}">[^<]+</option>`));
   const { r } = await act('admin', s.id, { action: 'mark_key', leader_id: String(ctx.ids.leader), committee: '城建环保工委' }, { base: '/staff/suggestions' });
   assert.equal(r.status, 303, r.text);
   const board = await page('/staff/supervision', 'leader');
