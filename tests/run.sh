@@ -27,10 +27,10 @@ count() { # suite pass fail
   total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3))
 }
 
-run_cmocka() { # build-dir label [only-this-test]
-  local dir=$1 label=$2 only=${3:-}
+run_cmocka() { # build-dir label [only-these-tests...]
+  local dir=$1 label=$2 only=" ${*:3} "
   for exe in "$dir"/tests/unit/test_*; do
-    [ -z "$only" ] || [ "$(basename "$exe")" = "$only" ] || continue
+    [ "$only" = "  " ] || [[ $only == *" $(basename "$exe") "* ]] || continue
     [ -f "$exe" ] && [ -x "$exe" ] || continue
     local name log pass fail skip
     name=$(basename "$exe"); log="$out/$label-$name.log"
@@ -87,7 +87,7 @@ chmod 755 "$pgdir"
 trap 'tests/pg.sh stop "$pgdir/replica"; tests/pg.sh stop "$pgdir/cluster"; rm -rf "$pgdir"' EXIT
 if pgurl=$(tests/pg.sh start "$pgdir/cluster" 2>"$out/pg-start.log"); then
   # the unit tests that also run on PostgreSQL when given a server (they skip without one)
-  YOUYUE_PG_URL="$pgurl" run_cmocka build unit-postgresql test_group
+  YOUYUE_PG_URL="$pgurl" run_cmocka build unit-postgresql test_group test_plan
   run_node "$PWD/build/youyue" http-postgresql "$pgurl"
   run_node "$PWD/build-asan/youyue" http-postgresql-asan "$pgurl"
   run_browser "$PWD/build/youyue" browser-postgresql "$pgurl"

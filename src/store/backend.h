@@ -38,6 +38,8 @@ struct db_ops {
     bool (*has_replica)(struct db *db);
     /* NULL: the same as prepare. */
     struct db_stmt *(*prepare_primary)(struct db *db, const char *sql, struct yy_error *e);
+    /* db.h db_prepare_generic; NULL: the same as prepare. */
+    struct db_stmt *(*prepare_generic)(struct db *db, const char *sql, struct yy_error *e);
     /* Called on a thread whose write another thread committed for it
      * (db_group_write): whatever the backend does after a commit of this
      * thread's own (PostgreSQL: read-after-write stays on the primary).

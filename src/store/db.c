@@ -305,6 +305,13 @@ struct db_stmt *db_prepare_primary(struct db *db, const char *sql, struct yy_err
         return db->ops->prepare_primary(db, sql, e);
     return db->ops->prepare(db, sql, e);
 }
+struct db_stmt *db_prepare_generic(struct db *db, const char *sql, struct yy_error *e)
+{
+    if (db->ops->prepare_generic)
+        return db->ops->prepare_generic(db, sql, e);
+    return db->ops->prepare(db, sql, e);
+}
+
 
 enum yy_err db_open_replica(struct db *db, const char *url, struct yy_error *e)
 {

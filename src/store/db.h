@@ -107,6 +107,14 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct yy_error *e);
  * latest committed writes of any thread (sessions, tokens, accounts).  The
  * same as db_prepare without a standby. */
 struct db_stmt *db_prepare_primary(struct db *db, const char *sql, struct yy_error *e);
+/* As db_prepare, for a statement run often whose best plan does not depend
+ * on its parameter values (a keyset page: ids and a LIMIT).  PostgreSQL then
+ * keeps one generic plan for it instead of planning every execution again
+ * (plan_cache_mode = force_generic_plan while it runs outside a transaction;
+ * other statements keep the default, where a custom plan can use an index
+ * for "$1 = 0 OR col = $1").  SQLite compiles a statement once anyway: the
+ * same as db_prepare. */
+struct db_stmt *db_prepare_generic(struct db *db, const char *sql, struct yy_error *e);
 /* Text search, for the q= of lists: writes into cond (size cond_n) a SQL
  * condition that is true for the rows of table (alias: its name or alias in
  * the statement, whose column id is the row's id) where one of cols

@@ -6,9 +6,15 @@
 #include <string.h>
 
 #include "domain/stats.h"
+#include "store/sql.h"
 
-#define PREP(st, db, sql, e)                                                                       \
-    struct db_stmt *st = db_prepare(db, sql, e);                                                   \
+/* A list's statement: a JSON page is run over and over with other cursors
+ * and keeps one plan (db_prepare_generic: without it PostgreSQL plans each
+ * page again on big data, which cost more than running it); a whole-year
+ * file is read once. */
+#define PREP_LIST(st, db, page, page_sql, whole_sql, e)                                            \
+    struct db_stmt *st =                                                                           \
+        (page) ? db_prepare_generic(db, page_sql, e) : db_prepare(db, whole_sql, e);               \
     if (!(st))                                                                                     \
     return (e) ? (e)->kind : YY_INTERNAL
 
@@ -149,11 +155,10 @@ enum yy_err store_list_suggestions(struct db *db, struct arena *a, const struct 
     " WHERE" LIST_WHERE " AND ($3 = 0 OR EXISTS (SELECT 1 FROM assignments a"                      \
     "   WHERE a.suggestion_id = s.id AND a.active = 1 AND a.unit_id = $3))" page_cond
     /* a page: an index range on suggestions_year (year, id) from the cursor */
-    PREP(st, db,
-         page ? SUGGESTIONS_SQL(" AND s.id > $4 AND s.id >= " YEAR_FIRST_ID
-                                " ORDER BY s.id LIMIT $5")
-              : SUGGESTIONS_SQL(" AND s.id >= " YEAR_FIRST_ID " ORDER BY s.id"),
-         e);
+    PREP_LIST(
+        st, db, page,
+        SUGGESTIONS_SQL(" AND s.id > $4 AND s.id >= " YEAR_FIRST_ID " ORDER BY s.id LIMIT $5"),
+        SUGGESTIONS_SQL(" AND s.id >= " YEAR_FIRST_ID " ORDER BY s.id"), e);
     bind_filter(st, f);
     if (page) {
         db_bind_int(st, 4, page->after.suggestion_id);
@@ -277,11 +282,8 @@ enum yy_err store_list_assignments(struct db *db, struct arena *a, const struct 
         " ORDER BY s.id, " ROLE_RANK ", a.unit_id LIMIT $7"
     /* The whole list of a unit names the unit plainly: "$3 = 0 OR a.unit_id
      * = $3" would read every active assignment of the year range and filter. */
-    PREP(st, db,
-         page          ? ASSIGNMENTS_PAGE_SQL
-         : f->unit_id ? ASSIGNMENTS_SQL("a.unit_id = $3")
-                      : ASSIGNMENTS_SQL("$3 = 0"),
-         e);
+    PREP_LIST(st, db, page, ASSIGNMENTS_PAGE_SQL,
+              f->unit_id ? ASSIGNMENTS_SQL("a.unit_id = $3") : ASSIGNMENTS_SQL("$3 = 0"), e);
     bind_filter(st, f);
     if (page) {
         db_bind_int(st, 4, page->after.suggestion_id);
@@ -366,11 +368,8 @@ enum yy_err store_list_results(struct db *db, struct arena *a, const struct list
     RESULTS_COLS PAGE_FROM LATEST_EVALUATION PAGE_WHERE                                            \
         " AND a.role = 'lead' AND a.replied_at IS NOT NULL" PAGE_FROM_ID                           \
         " AND (s.id > $4 OR a.unit_id > $5) ORDER BY s.id, a.unit_id LIMIT $6"
-    PREP(st, db,
-         page          ? RESULTS_PAGE_SQL
-         : f->unit_id ? RESULTS_SQL("a.unit_id = $3")
-                      : RESULTS_SQL("$3 = 0"),
-         e);
+    PREP_LIST(st, db, page, RESULTS_PAGE_SQL,
+              f->unit_id ? RESULTS_SQL("a.unit_id = $3") : RESULTS_SQL("$3 = 0"), e);
     bind_filter(st, f);
     if (page) {
         db_bind_int(st, 4, page->after.suggestion_id);

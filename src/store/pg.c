@@ -70,6 +70,7 @@ struct pg_conn {
     int tx_depth;
     int64_t changes;
     unsigned next_name;
+    bool generic_plans; /* plan_cache_mode = force_generic_plan in this session */
     struct pg_cached cache[PG_CACHE_SLOTS];
     struct pg_conn *next;
 };
@@ -92,6 +93,7 @@ struct pg_stmt {
     bool cached;
     bool in_use;
     bool executed;
+    bool generic; /* db_prepare_generic */
 };
 
 struct pg_db {
@@ -267,6 +269,7 @@ static struct pg_conn *thread_conn(struct pg_db *db)
         if (PQstatus(pc->c) != CONNECTION_OK && pc->tx_depth == 0) {
             /* server restarted or connection lost: server-side statements are gone */
             PQreset(pc->c);
+            pc->generic_plans = false;
             for (size_t i = 0; i < PG_CACHE_SLOTS; i++)
                 if (pc->cache[i].st)
                     pc->cache[i].st->name[0] = '\0';
@@ -333,6 +336,7 @@ static struct pg_conn *replica_conn(struct pg_db *db)
     if (pc) {
         if (PQstatus(pc->c) != CONNECTION_OK) {
             PQreset(pc->c);
+            pc->generic_plans = false;
             for (size_t i = 0; i < PG_CACHE_SLOTS; i++)
                 if (pc->cache[i].st)
                     pc->cache[i].st->name[0] = '\0';
@@ -420,6 +424,9 @@ static enum yy_err pg_begin(struct db *base)
     if (!pc)
         return YY_UNAVAILABLE;
     char sql[48];
+    if (pc->tx_depth == 0 && pc->generic_plans &&
+        simple(pc, "RESET plan_cache_mode", NULL) == YY_OK)
+        pc->generic_plans = false;
     if (pc->tx_depth == 0)
         snprintf(sql, sizeof(sql), "BEGIN");
     else
@@ -579,17 +586,47 @@ static struct db_stmt *prepare_on(struct pg_db *db, struct pg_conn *pc, const ch
     return &st->base;
 }
 
+/* A statement cached on the connection keeps its last flag otherwise: each
+ * prepare says again whether it wants the generic plan. */
+static struct db_stmt *with_plan(struct db_stmt *st, bool generic)
+{
+    if (st)
+        PGS(st)->generic = generic;
+    return st;
+}
+
 static struct db_stmt *pg_prepare(struct db *base, const char *sql, struct yy_error *e)
 {
     struct pg_db *db = PG(base);
     struct pg_conn *pc = is_select(sql) ? replica_conn(db) : NULL;
-    return prepare_on(db, pc ? pc : thread_conn(db), sql, e);
+    return with_plan(prepare_on(db, pc ? pc : thread_conn(db), sql, e), false);
 }
 
 static struct db_stmt *pg_prepare_primary(struct db *base, const char *sql, struct yy_error *e)
 {
     struct pg_db *db = PG(base);
-    return prepare_on(db, thread_conn(db), sql, e);
+    return with_plan(prepare_on(db, thread_conn(db), sql, e), false);
+}
+
+static struct db_stmt *pg_prepare_generic(struct db *base, const char *sql, struct yy_error *e)
+{
+    return with_plan(pg_prepare(base, sql, e), true);
+}
+
+/* Switches the session's plan_cache_mode to what st asks for, outside a
+ * transaction only: a SET inside one would be undone by its rollback
+ * without this connection knowing (pg_begin switches back first, so
+ * transactions always plan as configured).  One round trip, and only when
+ * the mode changes. */
+static void plan_mode_for(struct pg_conn *pc, const struct pg_stmt *st)
+{
+    if (st->generic == pc->generic_plans || pc->tx_depth > 0 ||
+        PQtransactionStatus(pc->c) != PQTRANS_IDLE)
+        return;
+    if (simple(pc,
+               st->generic ? "SET plan_cache_mode = force_generic_plan" : "RESET plan_cache_mode",
+               NULL) == YY_OK)
+        pc->generic_plans = st->generic;
 }
 
 static void set_param(struct pg_stmt *st, int idx, char *value, Oid type)
@@ -681,6 +718,7 @@ static enum yy_err execute(struct pg_stmt *st, struct yy_error *e)
         PQclear(r);
         memcpy(st->prepared_sig, sig, sizeof(sig));
     }
+    plan_mode_for(pc, st);
     st->res = PQexecPrepared(pc->c, st->name, st->nparams, (const char *const *)st->values, NULL,
                              NULL, 0);
     ExecStatusType s = PQresultStatus(st->res);
@@ -965,6 +1003,7 @@ static const struct db_ops pg_ops = {
     .open_replica = pg_open_replica,
     .has_replica = pg_has_replica,
     .prepare_primary = pg_prepare_primary,
+    .prepare_generic = pg_prepare_generic,
     .note_commit = pg_note_commit,
     .search_condition = pg_search_condition,
 };
