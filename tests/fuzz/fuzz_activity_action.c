@@ -5,7 +5,7 @@
  * through both readers.
  *
  * The request is built by hand as the server would build it (see
- * fuzz_json.c).  Invariants:
+ * fuzz_common.h).  Invariants:
  *   - failure is YY_BAD_INPUT with a code, a UTF-8 message and a field that
  *     is still readable after the body is freed;
  *   - an action that reads names a real action, and exactly the fields that
@@ -21,10 +21,8 @@
 #include <string.h>
 
 #include "api/api_activities.h"
-#include "api/jsonio.h"
-#include "core/arena.h"
 #include "core/utf8.h"
-#include "http/http.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -126,14 +124,6 @@ static void check_plan(const struct activity_body *b, enum yy_err valid)
     check_ids(in->unit_ids, in->n_units, true);
 }
 
-static void check_error(enum yy_err rc, const struct yy_error *e)
-{
-    if (rc != YY_BAD_INPUT || e->kind != YY_BAD_INPUT || !e->code || !e->message ||
-        !utf8_valid(e->message, strlen(e->message)) || !e->field ||
-        !utf8_valid(e->field, strlen(e->field)))
-        abort();
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct arena a;
@@ -143,25 +133,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {"Content-Type", "application/json"},
     };
     struct request req;
-    memset(&req, 0, sizeof(req));
-    req.arena = &a;
-    req.method = "POST";
-    req.path = "/api/v1/activities/1/actions";
-    req.query_raw = "";
-    req.headers.items = headers;
-    req.headers.n = 2;
-    char *body = arena_alloc(&a, size + 1);
-    if (size)
-        memcpy(body, data, size);
-    body[size] = '\0';
-    req.body = body;
-    req.body_len = size;
-    req.peer = req.client = "127.0.0.1";
-
-    json_t *obj = NULL;
-    if (api_body_object(&req, &obj) != YY_OK) {
-        if (obj)
-            abort();
+    fuzz_request_init(&req, &a, "/api/v1/activities/1/actions", headers, 2, data, size);
+    json_t *obj;
+    if (fuzz_body_object(&req, &obj) != YY_OK) {
         arena_release(&a);
         return 0;
     }
@@ -171,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == YY_OK)
         check_action(&b);
     else
-        check_error(rc, &req.err);
+        fuzz_check_error(rc, &req.err);
     struct activity_body p;
     struct yy_error plan_err;
     memset(&req.err, 0, sizeof(req.err));
@@ -183,10 +157,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct yy_error ve = {0};
         enum yy_err vrc = activity_input_validate(&p.in, 1796090400, &ve);
         if (vrc != YY_OK)
-            check_error(vrc, &ve);
+            fuzz_check_error(vrc, &ve);
         check_plan(&p, vrc);
     } else {
-        check_error(prc, &plan_err);
+        fuzz_check_error(prc, &plan_err);
     }
     arena_release(&a);
     return 0;

@@ -17,10 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/jsonio.h"
-#include "core/arena.h"
 #include "core/utf8.h"
-#include "http/http.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -123,38 +121,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {"Content-Type", size % 2 ? "application/json; charset=utf-8" : "application/json"},
     };
     struct request req;
-    memset(&req, 0, sizeof(req));
-    req.arena = &a;
-    req.method = "POST";
-    req.path = "/api/v1/fuzz";
-    req.query_raw = "";
-    req.headers.items = headers;
-    req.headers.n = 2;
-    char *body = arena_alloc(&a, size + 1);
-    if (size)
-        memcpy(body, data, size);
-    body[size] = '\0';
-    req.body = body;
-    req.body_len = size;
-    req.peer = req.client = "127.0.0.1";
-
-    json_t *obj = (json_t *)1;
-    enum yy_err rc = api_body_object(&req, &obj);
-    if (rc != YY_OK) {
-        if (obj || rc != YY_BAD_INPUT)
-            abort();
-        check_error(&req, NULL);
+    fuzz_request_init(&req, &a, "/api/v1/fuzz", headers, 2, data, size);
+    json_t *obj;
+    if (fuzz_body_object(&req, &obj) != YY_OK) {
         arena_release(&a);
         return 0;
     }
-    if (!obj || !json_is_object(obj))
-        abort();
 
     read_fields(&req, obj, 1 + size % 40);
     read_fields(&req, obj, 100);
 
     memset(&req.err, 0, sizeof(req.err));
-    rc = json_only_fields(obj, allowed, &req.err);
+    enum yy_err rc = json_only_fields(obj, allowed, &req.err);
     bool unknown_present = false;
     const char *key;
     json_t *val;

@@ -20,35 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/jsonio.h"
 #include "api/suggestion_body.h"
-#include "core/arena.h"
-#include "core/utf8.h"
-#include "http/http.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check_error(const struct request *req)
-{
-    const struct yy_error *e = &req->err;
-    if (e->kind != YY_BAD_INPUT || !e->code || !e->message || !e->field ||
-        !utf8_valid(e->message, strlen(e->message)) || !utf8_valid(e->field, strlen(e->field)))
-        abort();
-}
-
-static void check_text(const char *s, size_t max, bool required)
-{
-    if (!s) {
-        if (required)
-            abort();
-        return;
-    }
-    size_t n = strlen(s);
-    if (!utf8_valid(s, n) || utf8_length(s, n) > max || utf8_has_controls(s, n))
-        abort();
-    if (required && n == 0)
-        abort();
-}
 
 static void check_input(const struct sg_input *in)
 {
@@ -57,17 +32,19 @@ static void check_input(const struct sg_input *in)
     for (size_t i = 0; i < in->n_units; i++)
         if (in->units[i].unit_id <= 0 || in->units[i].unit_name)
             abort();
-    check_text(in->reason, SG_TEXT_MAX,
-               in->action == SA_WITHDRAW || in->action == SA_RETURN_AS_LETTER ||
-                   in->action == SA_REQUEST_RETURN || in->action == SA_REQUEST_EXTENSION ||
-                   in->action == SA_DECLINE_COSIGN);
+    fuzz_check_text(in->reason, SG_TEXT_MAX,
+                    in->action == SA_WITHDRAW || in->action == SA_RETURN_AS_LETTER ||
+                        in->action == SA_REQUEST_RETURN || in->action == SA_REQUEST_EXTENSION ||
+                        in->action == SA_DECLINE_COSIGN);
     if (in->action == SA_EDIT) /* PATCH's, never read from an action body */
         abort();
-    check_text(in->note, SG_TEXT_MAX, in->action == SA_FOLLOW_UP || in->action == SA_SUPERVISE);
-    check_text(in->text, SG_BODY_MAX,
-               in->action == SA_CO_OPINION || in->action == SA_REPLY || in->action == SA_EXPLAIN);
-    check_text(in->reply_class, SG_CLASS_MAX, in->action == SA_REPLY);
-    check_text(in->committee, SG_COMMITTEE_MAX, in->action == SA_MARK_KEY);
+    fuzz_check_text(in->note, SG_TEXT_MAX,
+                    in->action == SA_FOLLOW_UP || in->action == SA_SUPERVISE);
+    fuzz_check_text(in->text, SG_BODY_MAX,
+                    in->action == SA_CO_OPINION || in->action == SA_REPLY ||
+                        in->action == SA_EXPLAIN);
+    fuzz_check_text(in->reply_class, SG_CLASS_MAX, in->action == SA_REPLY);
+    fuzz_check_text(in->committee, SG_COMMITTEE_MAX, in->action == SA_MARK_KEY);
     switch (in->action) {
     case SA_ASSIGN:
         if (in->n_units == 0)
@@ -192,36 +169,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena_init(&a);
     struct kv headers[1] = {{"Content-Type", "application/json"}};
     struct request req;
-    memset(&req, 0, sizeof(req));
-    req.arena = &a;
-    req.method = "POST";
-    req.path = "/api/v1/suggestions/1/actions";
-    req.query_raw = "";
-    req.headers.items = headers;
-    req.headers.n = 1;
-    char *body = arena_alloc(&a, size + 1);
-    if (size)
-        memcpy(body, data, size);
-    body[size] = '\0';
-    req.body = body;
-    req.body_len = size;
-    req.peer = req.client = "127.0.0.1";
-
-    json_t *obj = NULL;
-    if (api_body_object(&req, &obj) != YY_OK) {
-        if (obj)
-            abort();
+    fuzz_request_init(&req, &a, "/api/v1/suggestions/1/actions", headers, 1, data, size);
+    json_t *obj;
+    if (fuzz_body_object(&req, &obj) != YY_OK) {
         arena_release(&a);
         return 0;
     }
 
     struct sg_input in;
     memset(&req.err, 0, sizeof(req.err));
-    if (suggestion_action_read(&req, obj, &in) == YY_OK) {
+    enum yy_err rc = suggestion_action_read(&req, obj, &in);
+    if (rc == YY_OK) {
         check_input(&in);
         apply_everywhere(&a, &in);
     } else {
-        check_error(&req);
+        fuzz_check_error(rc, &req.err);
     }
 
     for (int i = 0; i < SA_ACTION_COUNT; i++) {
@@ -230,23 +192,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         json_object_set_new(copy, "action", json_string(sg_action_name((enum sg_action)i)));
         memset(&req.err, 0, sizeof(req.err));
-        enum yy_err rc = suggestion_action_read(&req, copy, &in);
+        rc = suggestion_action_read(&req, copy, &in);
         json_decref(copy);
         if (rc == YY_OK) {
             if ((int)in.action != i)
                 abort();
             check_input(&in);
         } else {
-            check_error(&req); /* the field name outlives the object */
+            fuzz_check_error(rc, &req.err); /* the field name outlives the object */
         }
     }
 
     struct suggestion_draft d = {0};
     memset(&req.err, 0, sizeof(req.err));
-    if (suggestion_draft_read(&req, obj, &d) == YY_OK) {
-        check_text(d.title, SG_TITLE_MAX, true);
-        check_text(d.body, SG_BODY_MAX, true);
-        check_text(d.category, SG_CATEGORY_MAX, true);
+    rc = suggestion_draft_read(&req, obj, &d);
+    if (rc == YY_OK) {
+        fuzz_check_text(d.title, SG_TITLE_MAX, true);
+        fuzz_check_text(d.body, SG_BODY_MAX, true);
+        fuzz_check_text(d.category, SG_CATEGORY_MAX, true);
         if (d.n_cosigners > SG_MAX_COSIGNERS || d.n_concerns > SG_MAX_CONCERNS)
             abort();
         for (size_t i = 0; i < d.n_cosigners; i++)
@@ -257,7 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (d.concern_ids[i] <= 0)
                 abort();
     } else {
-        check_error(&req);
+        fuzz_check_error(rc, &req.err);
     }
     json_decref(obj);
     arena_release(&a);

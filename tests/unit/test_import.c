@@ -6,11 +6,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/import.h"
 #include "core/arena.h"
@@ -20,29 +18,13 @@
 #include "store/db.h"
 #include "store/store.h"
 
+#include "scratch_db.h"
+
 struct fixture {
-    char dir[256];
-    char path[300];
+    struct scratch_db tmp;
     struct db *db;
     struct arena a;
 };
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL) {
-        if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-            continue;
-        char p[600];
-        snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static int group_setup(void **state)
 {
@@ -55,21 +37,13 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof(*f));
     if (!f)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof(f->dir), "%s/yy_import_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
     arena_init(&f->a);
     struct yy_error e = {0};
-    f->db = db_open(f->path, true, &e);
-    if (!f->db || db_migrate(f->db, &e) != YY_OK || demo_load(f->db, &f->a, &e) != YY_OK) {
+    f->db = scratch_db_open(&f->tmp, "import", &e);
+    if (!f->db || demo_load(f->db, &f->a, &e) != YY_OK) {
         fprintf(stderr, "setup failed: %s\n", e.message ? e.message : "?");
-        db_close(f->db);
+        scratch_db_close(&f->tmp, f->db);
         arena_release(&f->a);
-        remove_dir(f->dir);
         free(f);
         return -1;
     }
@@ -80,9 +54,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    db_close(f->db);
+    scratch_db_close(&f->tmp, f->db);
     arena_release(&f->a);
-    remove_dir(f->dir);
     free(f);
     return 0;
 }

@@ -7,12 +7,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/utf8.h"
@@ -20,29 +18,13 @@
 #include "store/schema.h"
 #include "store/store.h"
 
+#include "scratch_db.h"
+
 struct fixture {
-    char dir[256];
-    char path[300];
+    struct scratch_db tmp;
     struct db *db;
     int64_t street;
 };
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL) {
-        if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-            continue;
-        char p[600];
-        snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static const char *const station_names[][2] = {
     {"民族街道代表工作室", "武汉市江汉区民族路333号"},
@@ -70,16 +52,9 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof(*f));
     if (!f)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof(f->dir), "%s/yy_search_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
     struct yy_error e = {0};
-    f->db = db_open(f->path, true, &e);
-    if (!f->db || db_migrate(f->db, &e) != YY_OK)
+    f->db = scratch_db_open(&f->tmp, "search", &e);
+    if (!f->db)
         goto fail;
     struct region district = {.kind = REGION_DISTRICT, .name = "江汉区"};
     if (store_region_add(f->db, &district, &e) != YY_OK)
@@ -117,8 +92,7 @@ static int setup(void **state)
     return 0;
 fail:
     fprintf(stderr, "setup: %s (%s)\n", e.message ? e.message : "?", e.code ? e.code : "?");
-    db_close(f->db);
-    remove_dir(f->dir);
+    scratch_db_close(&f->tmp, f->db);
     free(f);
     return -1;
 }
@@ -126,8 +100,7 @@ fail:
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    db_close(f->db);
-    remove_dir(f->dir);
+    scratch_db_close(&f->tmp, f->db);
     free(f);
     return 0;
 }
@@ -174,11 +147,13 @@ static unsigned stations_found(struct db *db, const char *q)
     return set;
 }
 
-static unsigned stations_expected(const char *q)
+/* Which of the n rows of names (as a bit set over their indexes) hold q in
+ * either of their two texts. */
+static unsigned names_expected(const char *const names[][2], size_t n, const char *q)
 {
     unsigned set = 0;
-    for (size_t i = 0; i < N_STATIONS; i++)
-        if (contains(station_names[i][0], q) || contains(station_names[i][1], q))
+    for (size_t i = 0; i < n; i++)
+        if (contains(names[i][0], q) || contains(names[i][1], q))
             set |= 1u << i;
     return set;
 }
@@ -198,22 +173,13 @@ static unsigned deputies_found(struct db *db, const char *q)
     return set;
 }
 
-static unsigned deputies_expected(const char *q)
-{
-    unsigned set = 0;
-    for (size_t i = 0; i < N_DEPUTIES; i++)
-        if (contains(deputy_names[i][0], q) || contains(deputy_names[i][1], q))
-            set |= 1u << i;
-    return set;
-}
-
 static void check(struct db *db, const char *q)
 {
-    unsigned got = stations_found(db, q), want = stations_expected(q);
+    unsigned got = stations_found(db, q), want = names_expected(station_names, N_STATIONS, q);
     if (got != want)
         fail_msg("stations q=[%s]: got %#x, want %#x", q, got, want);
     got = deputies_found(db, q);
-    want = deputies_expected(q);
+    want = names_expected(deputy_names, N_DEPUTIES, q);
     if (got != want)
         fail_msg("deputies q=[%s]: got %#x, want %#x", q, got, want);
 }
@@ -451,11 +417,10 @@ static void test_condition_sql(void **state)
 static void test_migration_indexes_existing_rows(void **state)
 {
     (void)state;
-    char dir[256], path[300];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof(dir), "%s/yy_search_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/old.db", dir);
+    struct scratch_db tmp;
+    assert_true(scratch_dir_make(&tmp, "search"));
+    char path[300];
+    snprintf(path, sizeof(path), "%s/old.db", tmp.dir);
     /* a version 1 database with a station in it, made by SQLite itself */
     sqlite3 *h = NULL;
     assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
@@ -481,7 +446,7 @@ static void test_migration_indexes_existing_rows(void **state)
     assert_int_equal(stations_found(db, "旧站代表"), 1);
     assert_int_equal(stations_found(db, "老街"), 1);
     db_close(db);
-    remove_dir(dir);
+    scratch_dir_remove(&tmp);
 }
 
 int main(void)

@@ -6,13 +6,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/timeutil.h"
@@ -20,47 +18,21 @@
 #include "store/schema.h"
 #include "store/store.h"
 
+#include "scratch_db.h"
+
 struct fixture {
-    char dir[256];
-    char path[300];
+    struct scratch_db tmp;
     struct db *db;
 };
-
-/* Removes every file of the folder, then the folder. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *ent;
-    while ((ent = readdir(d)) != NULL) {
-        if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
-            continue;
-        char p[600];
-        snprintf(p, sizeof(p), "%s/%s", dir, ent->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     if (!f)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof(f->dir), "%s/yy_store_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
     struct yy_error e = {0};
-    f->db = db_open(f->path, true, &e);
-    if (!f->db || db_migrate(f->db, &e) != YY_OK) {
-        db_close(f->db);
-        remove_dir(f->dir);
+    f->db = scratch_db_open(&f->tmp, "store", &e);
+    if (!f->db) {
         free(f);
         return -1;
     }
@@ -71,8 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    db_close(f->db);
-    remove_dir(f->dir);
+    scratch_db_close(&f->tmp, f->db);
     free(f);
     return 0;
 }
@@ -129,7 +100,7 @@ static void test_open(void **state)
     struct yy_error e = {0};
 
     char p[400];
-    snprintf(p, sizeof(p), "%s/missing.db", f->dir);
+    snprintf(p, sizeof(p), "%s/missing.db", f->tmp.dir);
     assert_null(db_open(p, false, &e));
     assert_int_equal(e.kind, YY_NOT_FOUND);
     assert_string_equal(e.code, "db_not_found");
@@ -156,7 +127,7 @@ static void test_open(void **state)
     assert_null(db_open("sqlite:", true, &e));
     assert_int_equal(e.kind, YY_BAD_INPUT);
     /* A folder that does not exist. */
-    snprintf(p, sizeof(p), "%s/no/such/dir/x.db", f->dir);
+    snprintf(p, sizeof(p), "%s/no/such/dir/x.db", f->tmp.dir);
     memset(&e, 0, sizeof(e));
     assert_null(db_open(p, true, &e));
     assert_int_equal(e.kind, YY_IO);
@@ -1069,7 +1040,7 @@ static void test_backup(void **state)
     make_network(f->db, &n);
     struct yy_error e = {0};
     char out[400], partial[420];
-    snprintf(out, sizeof(out), "%s/backup.db", f->dir);
+    snprintf(out, sizeof(out), "%s/backup.db", f->tmp.dir);
     snprintf(partial, sizeof(partial), "%s.partial", out);
     assert_int_equal(db_backup(f->db, out, &e), YY_OK);
     assert_true(file_exists(out));
@@ -1099,7 +1070,7 @@ static void test_backup(void **state)
 
     /* Into a folder that does not exist: an error, no file left behind. */
     char nowhere[400], nowhere_partial[420];
-    snprintf(nowhere, sizeof(nowhere), "%s/none/backup.db", f->dir);
+    snprintf(nowhere, sizeof(nowhere), "%s/none/backup.db", f->tmp.dir);
     snprintf(nowhere_partial, sizeof(nowhere_partial), "%s.partial", nowhere);
     memset(&e, 0, sizeof(e));
     assert_int_equal(db_backup(f->db, nowhere, &e), YY_IO);
