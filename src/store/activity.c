@@ -10,19 +10,6 @@
 
 /* ---- small helpers -------------------------------------------------------- */
 
-/* Grows an arena array of n items of size sz to hold one more. */
-static void *grow(struct arena *ar, void *items, size_t n, size_t *cap, size_t sz)
-{
-    if (n < *cap)
-        return items;
-    size_t bigger = *cap ? 2 * *cap : 8;
-    void *p = arena_alloc(ar, bigger * sz);
-    if (n)
-        memcpy(p, items, n * sz);
-    *cap = bigger;
-    return p;
-}
-
 static const char *const reg_names[] = {"confirmed", "waitlisted", "cancelled", "checked_in"};
 static const char *const reg_labels[] = {"已确认", "候补", "已取消", "已签到"};
 
@@ -52,8 +39,9 @@ static enum reg_status reg_status_of(const char *s)
     " a.created_at, a.updated_at, a.published_at, a.cancelled_at, a.closed_at,"                    \
     " (SELECT s.name FROM stations s WHERE s.id = a.station_id)"
 
-static void activity_row(struct arena *ar, struct db_stmt *st, struct activity *a)
+static void activity_row(struct arena *ar, struct db_stmt *st, void *item)
 {
+    struct activity *a = item;
     memset(a, 0, sizeof(*a));
     a->id = db_col_int(st, 0);
     if (!act_kind_from_name(db_col_text(st, 1), &a->kind))
@@ -114,10 +102,7 @@ enum yy_err store_activity_insert_tx(struct db *db, struct activity *a, const in
         sql_bind_id(st, 17, a->published_at);
         sql_bind_id(st, 18, a->cancelled_at);
         sql_bind_id(st, 19, a->closed_at);
-        rc = sql_one(st, e);
-        if (rc == YY_OK)
-            a->id = db_col_int(st, 0);
-        db_done(st);
+        rc = sql_one_int(st, &a->id, e);
         if (rc != YY_OK)
             return rc;
     }
@@ -146,12 +131,9 @@ enum yy_err store_activity_get(struct db *db, struct arena *ar, int64_t id, stru
 {
     PREP(st, db, "SELECT " ACTIVITY_COLS " FROM activities a WHERE a.id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = sql_one(st, e);
+    enum yy_err rc = sql_get(ar, st, activity_row, out, e);
     if (rc == YY_NOT_FOUND)
         rc = yy_fail(e, YY_NOT_FOUND, "not_found", "请求的内容不存在", NULL);
-    if (rc == YY_OK)
-        activity_row(ar, st, out);
-    db_done(st);
     return rc;
 }
 
@@ -240,21 +222,22 @@ enum yy_err store_activities_list(struct db *db, struct arena *ar, const struct 
     }
     db_bind_int(st, 17, f->limit ? (int64_t)f->limit : INT64_MAX);
     db_bind_int(st, 18, f->offset);
-    size_t cap = 0, k = 0;
-    struct activity *items = NULL;
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        items = grow(ar, items, k, &cap, sizeof(*items));
-        activity_row(ar, st, &items[k++]);
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(ar, st, activity_row, sizeof(**out), 0, &items, n, e);
     *out = items;
-    *n = k;
     return rc;
 }
 
 /* ---- invitations and attendance ------------------------------------------------------ */
+
+static void deputy_row(struct arena *ar, struct db_stmt *st, void *item)
+{
+    struct activity_deputy *d = item;
+    d->deputy_id = db_col_int(st, 0);
+    d->name = sql_col_str(ar, st, 1);
+    d->invited = db_col_int(st, 2) != 0;
+    d->attended = db_col_int(st, 3) != 0;
+}
 
 enum yy_err store_activity_deputies(struct db *db, struct arena *ar, int64_t id,
                                     struct activity_deputy **out, size_t *n, struct yy_error *e)
@@ -264,22 +247,17 @@ enum yy_err store_activity_deputies(struct db *db, struct arena *ar, int64_t id,
          " JOIN deputies p ON p.id = d.deputy_id WHERE d.activity_id = $1 ORDER BY d.deputy_id",
          e);
     db_bind_int(st, 1, id);
-    size_t cap = 0, k = 0;
-    struct activity_deputy *items = NULL;
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        items = grow(ar, items, k, &cap, sizeof(*items));
-        items[k].deputy_id = db_col_int(st, 0);
-        items[k].name = sql_col_str(ar, st, 1);
-        items[k].invited = db_col_int(st, 2) != 0;
-        items[k].attended = db_col_int(st, 3) != 0;
-        k++;
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(ar, st, deputy_row, sizeof(**out), 0, &items, n, e);
     *out = items;
-    *n = k;
     return rc;
+}
+
+static void unit_row(struct arena *ar, struct db_stmt *st, void *item)
+{
+    struct activity_unit *u = item;
+    u->unit_id = db_col_int(st, 0);
+    u->name = sql_col_str(ar, st, 1);
 }
 
 enum yy_err store_activity_units(struct db *db, struct arena *ar, int64_t id,
@@ -290,19 +268,9 @@ enum yy_err store_activity_units(struct db *db, struct arena *ar, int64_t id,
          " WHERE x.activity_id = $1 ORDER BY u.id",
          e);
     db_bind_int(st, 1, id);
-    size_t cap = 0, k = 0;
-    struct activity_unit *items = NULL;
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        items = grow(ar, items, k, &cap, sizeof(*items));
-        items[k].unit_id = db_col_int(st, 0);
-        items[k].name = sql_col_str(ar, st, 1);
-        k++;
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(ar, st, unit_row, sizeof(**out), 0, &items, n, e);
     *out = items;
-    *n = k;
     return rc;
 }
 
@@ -312,11 +280,7 @@ enum yy_err store_activity_unit_invited(struct db *db, int64_t id, int64_t unit_
     PREP(st, db, "SELECT 1 FROM activity_units WHERE activity_id = $1 AND unit_id = $2", e);
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, unit_id);
-    bool row = false;
-    enum yy_err rc = db_step(st, &row, e);
-    *out = rc == YY_OK && row;
-    db_done(st);
-    return rc;
+    return sql_exists(st, out, e);
 }
 
 enum yy_err store_activity_attendance_tx(struct db *db, int64_t id, const int64_t *deputy_ids,
@@ -394,8 +358,9 @@ enum yy_err store_activity_counts(struct db *db, int64_t id, struct activity_cou
     "id, activity_id, name, phone, user_id, status, code, position, created_at, updated_at,"       \
     " checked_in_at"
 
-static void reg_row(struct arena *ar, struct db_stmt *st, struct registration *r)
+static void reg_row(struct arena *ar, struct db_stmt *st, void *item)
 {
+    struct registration *r = item;
     memset(r, 0, sizeof(*r));
     r->id = db_col_int(st, 0);
     r->activity_id = db_col_int(st, 1);
@@ -416,27 +381,9 @@ enum yy_err store_registrations(struct db *db, struct arena *ar, int64_t id,
     PREP(st, db, "SELECT " REG_COLS " FROM registrations WHERE activity_id = $1 ORDER BY position",
          e);
     db_bind_int(st, 1, id);
-    size_t cap = 0, k = 0;
-    struct registration *items = NULL;
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        items = grow(ar, items, k, &cap, sizeof(*items));
-        reg_row(ar, st, &items[k++]);
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(ar, st, reg_row, sizeof(**out), 0, &items, n, e);
     *out = items;
-    *n = k;
-    return rc;
-}
-
-static enum yy_err reg_one(struct arena *ar, struct db_stmt *st, struct registration *out,
-                           struct yy_error *e)
-{
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        reg_row(ar, st, out);
-    db_done(st);
     return rc;
 }
 
@@ -450,7 +397,7 @@ enum yy_err store_registration_live(struct db *db, struct arena *ar, int64_t id,
              e);
         db_bind_int(st, 1, id);
         db_bind_text(st, 2, phone);
-        enum yy_err rc = reg_one(ar, st, out, e);
+        enum yy_err rc = sql_get(ar, st, reg_row, out, e);
         if (rc != YY_NOT_FOUND || !user_id)
             return rc;
     }
@@ -460,7 +407,7 @@ enum yy_err store_registration_live(struct db *db, struct arena *ar, int64_t id,
          e);
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, user_id);
-    return reg_one(ar, st, out, e);
+    return sql_get(ar, st, reg_row, out, e);
 }
 
 enum yy_err store_registration_by_code(struct db *db, struct arena *ar, int64_t id,
@@ -470,7 +417,7 @@ enum yy_err store_registration_by_code(struct db *db, struct arena *ar, int64_t 
     PREP(st, db, "SELECT " REG_COLS " FROM registrations WHERE activity_id = $1 AND code = $2", e);
     db_bind_int(st, 1, id);
     db_bind_text(st, 2, code);
-    return reg_one(ar, st, out, e);
+    return sql_get(ar, st, reg_row, out, e);
 }
 
 #define CODE_TRIES 32
@@ -495,10 +442,7 @@ enum yy_err store_registration_add_tx(struct db *db, struct arena *ar, int64_t c
         PREP(st, db,
              "SELECT COALESCE(MAX(position), 0) + 1 FROM registrations WHERE activity_id = $1", e);
         db_bind_int(st, 1, r->activity_id);
-        rc = sql_one(st, e);
-        if (rc == YY_OK)
-            r->position = db_col_int(st, 0);
-        db_done(st);
+        rc = sql_one_int(st, &r->position, e);
         if (rc != YY_OK)
             return rc;
     }
@@ -511,12 +455,8 @@ enum yy_err store_registration_add_tx(struct db *db, struct arena *ar, int64_t c
         PREP(st, db, "SELECT 1 FROM registrations WHERE activity_id = $1 AND code = $2", e);
         db_bind_int(st, 1, r->activity_id);
         db_bind_text(st, 2, code);
-        bool row = false;
-        rc = db_step(st, &row, e);
-        db_done(st);
-        if (rc != YY_OK)
+        if ((rc = sql_exists(st, &taken, e)) != YY_OK)
             return rc;
-        taken = row;
     }
     if (taken)
         return yy_fail(e, YY_UNAVAILABLE, "check_in_code_exhausted", "暂时无法生成签到码,请重试",
@@ -533,10 +473,7 @@ enum yy_err store_registration_add_tx(struct db *db, struct arena *ar, int64_t c
     db_bind_text(st, 6, code);
     db_bind_int(st, 7, r->position);
     db_bind_int(st, 8, r->created_at);
-    rc = sql_one(st, e);
-    if (rc == YY_OK)
-        r->id = db_col_int(st, 0);
-    db_done(st);
+    rc = sql_one_int(st, &r->id, e);
     if (rc == YY_CONFLICT)
         return yy_fail(e, YY_CONFLICT, "already_registered", "您已报名这场活动", NULL);
     if (rc == YY_OK)
@@ -648,6 +585,17 @@ enum yy_err store_activity_qa_add_tx(struct db *db, int64_t id, const char *ques
     return sql_run(st, e);
 }
 
+static void qa_row(struct arena *ar, struct db_stmt *st, void *item)
+{
+    struct activity_qa *q = item;
+    q->id = db_col_int(st, 0);
+    q->question = sql_col_str(ar, st, 1);
+    q->answer = sql_col_str(ar, st, 2);
+    q->unit_id = sql_col_id(st, 3);
+    q->unit_name = sql_col_dup(ar, st, 4);
+    q->at = db_col_int(st, 5);
+}
+
 enum yy_err store_activity_qa(struct db *db, struct arena *ar, int64_t id, struct activity_qa **out,
                               size_t *n, struct yy_error *e)
 {
@@ -656,23 +604,9 @@ enum yy_err store_activity_qa(struct db *db, struct arena *ar, int64_t id, struc
          " LEFT JOIN units u ON u.id = q.unit_id WHERE q.activity_id = $1 ORDER BY q.id",
          e);
     db_bind_int(st, 1, id);
-    size_t cap = 0, k = 0;
-    struct activity_qa *items = NULL;
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        items = grow(ar, items, k, &cap, sizeof(*items));
-        items[k].id = db_col_int(st, 0);
-        items[k].question = sql_col_str(ar, st, 1);
-        items[k].answer = sql_col_str(ar, st, 2);
-        items[k].unit_id = sql_col_id(st, 3);
-        items[k].unit_name = sql_col_dup(ar, st, 4);
-        items[k].at = db_col_int(st, 5);
-        k++;
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(ar, st, qa_row, sizeof(**out), 0, &items, n, e);
     *out = items;
-    *n = k;
     return rc;
 }
 
@@ -695,11 +629,7 @@ enum yy_err store_activity_suggestion_exists(struct db *db, int64_t suggestion_i
 {
     PREP(st, db, "SELECT 1 FROM suggestions WHERE id = $1", e);
     db_bind_int(st, 1, suggestion_id);
-    bool row = false;
-    enum yy_err rc = db_step(st, &row, e);
-    *out = rc == YY_OK && row;
-    db_done(st);
-    return rc;
+    return sql_exists(st, out, e);
 }
 
 enum yy_err store_activity_suggestions(struct db *db, struct arena *ar, int64_t id, int64_t **out,
@@ -710,18 +640,18 @@ enum yy_err store_activity_suggestions(struct db *db, struct arena *ar, int64_t 
          " ORDER BY suggestion_id",
          e);
     db_bind_int(st, 1, id);
-    size_t cap = 0, k = 0;
-    int64_t *items = NULL;
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        items = grow(ar, items, k, &cap, sizeof(*items));
-        items[k++] = db_col_int(st, 0);
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(ar, st, sql_row_id, sizeof(**out), 0, &items, n, e);
     *out = items;
-    *n = k;
     return rc;
+}
+
+static void concern_row(struct arena *ar, struct db_stmt *st, void *item)
+{
+    struct activity_concern *c = item;
+    c->id = db_col_int(st, 0);
+    c->title = sql_col_str(ar, st, 1);
+    c->status = sql_col_str(ar, st, 2);
 }
 
 enum yy_err store_activity_concerns(struct db *db, struct arena *ar, int64_t id,
@@ -732,19 +662,8 @@ enum yy_err store_activity_concerns(struct db *db, struct arena *ar, int64_t id,
          " ORDER BY id",
          e);
     db_bind_int(st, 1, id);
-    size_t cap = 0, k = 0;
-    struct activity_concern *items = NULL;
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        items = grow(ar, items, k, &cap, sizeof(*items));
-        items[k].id = db_col_int(st, 0);
-        items[k].title = sql_col_str(ar, st, 1);
-        items[k].status = sql_col_str(ar, st, 2);
-        k++;
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(ar, st, concern_row, sizeof(**out), 0, &items, n, e);
     *out = items;
-    *n = k;
     return rc;
 }

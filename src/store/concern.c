@@ -17,8 +17,9 @@
     " c.unit_id, c.result, c.reason, c.redirect, c.due_at, c.rating, c.raised_by,"                 \
     " c.created_at, c.updated_at, c.responded_at, c.resolved_at, c.rated_at"
 
-static void concern_row(struct arena *a, struct db_stmt *st, struct concern *c)
+static void concern_row(struct arena *a, struct db_stmt *st, void *item)
 {
+    struct concern *c = item;
     memset(c, 0, sizeof(*c));
     c->id = db_col_int(st, 0);
     c->tracking_code = sql_col_dup(a, st, 1);
@@ -66,8 +67,9 @@ static void concern_row(struct arena *a, struct db_stmt *st, struct concern *c)
 #define CANDIDATE_COLS                                                                             \
     "c.id, c.title, c.body, c.category, c.status, c.street_id, c.lat, c.lon, c.created_at"
 
-static void candidate_row(struct arena *a, struct db_stmt *st, struct concern *c)
+static void candidate_row(struct arena *a, struct db_stmt *st, void *item)
 {
+    struct concern *c = item;
     memset(c, 0, sizeof(*c));
     c->id = db_col_int(st, 0);
     c->title = sql_col_dup(a, st, 1);
@@ -85,74 +87,37 @@ static void candidate_row(struct arena *a, struct db_stmt *st, struct concern *c
     c->address = "";
 }
 
-/* Reads every row of a prepared, bound statement of CANDIDATE_COLS. */
-static enum yy_err candidate_rows(struct arena *a, struct db_stmt *st, size_t limit,
-                                  struct concern **out, size_t *n, struct yy_error *e)
+/* Reads every row of a prepared, bound statement with read (concern_row or
+ * candidate_row), making room for cap rows at once. */
+static enum yy_err concern_rows(struct arena *a, struct db_stmt *st, sql_row_fn *read, size_t cap,
+                                struct concern **out, size_t *n, struct yy_error *e)
 {
-    size_t cap = limit < 64 ? (limit ? limit : 1) : 64, k = 0;
-    struct concern *items = arena_alloc(a, cap * sizeof(*items));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (k == cap) {
-            struct concern *bigger = arena_alloc(a, 2 * cap * sizeof(*items));
-            memcpy(bigger, items, k * sizeof(*items));
-            items = bigger;
-            cap *= 2;
-        }
-        candidate_row(a, st, &items[k++]);
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(a, st, read, sizeof(**out), cap, &items, n, e);
     *out = items;
-    *n = k;
     return rc;
 }
 
-/* Reads every row of a prepared, bound statement of CONCERN_COLS. */
-static enum yy_err concern_rows(struct arena *a, struct db_stmt *st, size_t cap_hint,
-                                struct concern **out, size_t *n, struct yy_error *e)
+/* The room made at once for the candidates of a limit. */
+static size_t candidate_cap(size_t limit)
 {
-    size_t cap = cap_hint ? cap_hint : 16, k = 0;
-    struct concern *items = arena_alloc(a, cap * sizeof(*items));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (k == cap) {
-            struct concern *bigger = arena_alloc(a, 2 * cap * sizeof(*items));
-            memcpy(bigger, items, k * sizeof(*items));
-            items = bigger;
-            cap *= 2;
-        }
-        concern_row(a, st, &items[k++]);
-    }
-    db_done(st);
-    *out = items;
-    *n = k;
-    return rc;
+    return limit < 64 ? (limit ? limit : 1) : 64;
 }
 
 /* ---- configuration ------------------------------------------------------------ */
+
+static void category_row(struct arena *a, struct db_stmt *st, void *item)
+{
+    *(const char **)item = sql_col_dup(a, st, 0);
+}
 
 enum yy_err store_concern_categories(struct db *db, struct arena *a, const char ***out, size_t *n,
                                      struct yy_error *e)
 {
     PREP(st, db, "SELECT name FROM categories WHERE active = 1 ORDER BY position, id", e);
-    size_t cap = 16, k = 0;
-    const char **names = arena_alloc(a, cap * sizeof(*names));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (k == cap) {
-            const char **bigger = arena_alloc(a, 2 * cap * sizeof(*names));
-            memcpy(bigger, names, k * sizeof(*names));
-            names = bigger;
-            cap *= 2;
-        }
-        names[k++] = sql_col_dup(a, st, 0);
-    }
-    db_done(st);
+    void *names;
+    enum yy_err rc = sql_rows(a, st, category_row, sizeof(**out), 16, &names, n, e);
     *out = names;
-    *n = k;
     return rc;
 }
 
@@ -262,13 +227,9 @@ static enum yy_err get_one(struct db *db, struct arena *a, const char *sql, int6
         db_bind_text(st, 1, code);
     else
         db_bind_int(st, 1, id);
-    bool row;
-    enum yy_err rc = db_step(st, &row, e);
-    if (rc == YY_OK && !row)
+    enum yy_err rc = sql_get(a, st, concern_row, out, e);
+    if (rc == YY_NOT_FOUND)
         rc = yy_fail(e, YY_NOT_FOUND, "not_found", "请求的内容不存在", NULL);
-    if (rc == YY_OK)
-        concern_row(a, st, out);
-    db_done(st);
     return rc;
 }
 
@@ -363,6 +324,14 @@ enum yy_err store_concern_merged_count(struct db *db, int64_t id, int64_t *n, st
 
 /* ---- claims ------------------------------------------------------------------- */
 
+static void claim_row(struct arena *a, struct db_stmt *st, void *item)
+{
+    struct concern_claim *c = item;
+    c->deputy_id = db_col_int(st, 0);
+    c->deputy_name = sql_col_dup(a, st, 1);
+    c->claimed_at = db_col_int(st, 2);
+}
+
 enum yy_err store_concern_claims(struct db *db, struct arena *a, int64_t id,
                                  struct concern_claim **out, size_t *n, struct yy_error *e)
 {
@@ -371,25 +340,9 @@ enum yy_err store_concern_claims(struct db *db, struct arena *a, int64_t id,
          " JOIN deputies d ON d.id = cc.deputy_id WHERE cc.concern_id = $1 ORDER BY cc.id",
          e);
     db_bind_int(st, 1, id);
-    size_t cap = 4, k = 0;
-    struct concern_claim *items = arena_alloc(a, cap * sizeof(*items));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (k == cap) {
-            struct concern_claim *bigger = arena_alloc(a, 2 * cap * sizeof(*items));
-            memcpy(bigger, items, k * sizeof(*items));
-            items = bigger;
-            cap *= 2;
-        }
-        items[k].deputy_id = db_col_int(st, 0);
-        items[k].deputy_name = sql_col_dup(a, st, 1);
-        items[k].claimed_at = db_col_int(st, 2);
-        k++;
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(a, st, claim_row, sizeof(**out), 4, &items, n, e);
     *out = items;
-    *n = k;
     return rc;
 }
 
@@ -429,6 +382,16 @@ enum yy_err store_concern_event_tx(struct db *db, int64_t id, const char *action
     return sql_run(st, e);
 }
 
+static void event_row(struct arena *a, struct db_stmt *st, void *item)
+{
+    struct concern_event *ev = item;
+    ev->at = db_col_int(st, 0);
+    ev->action = sql_col_dup(a, st, 1);
+    ev->actor_role = sql_col_dup(a, st, 2);
+    ev->note = sql_col_dup(a, st, 3);
+    ev->staff_note = sql_col_dup(a, st, 4);
+}
+
 enum yy_err store_concern_events(struct db *db, struct arena *a, int64_t id,
                                  struct concern_event **out, size_t *n, struct yy_error *e)
 {
@@ -437,27 +400,9 @@ enum yy_err store_concern_events(struct db *db, struct arena *a, int64_t id,
          " WHERE concern_id = $1 ORDER BY id",
          e);
     db_bind_int(st, 1, id);
-    size_t cap = 8, k = 0;
-    struct concern_event *items = arena_alloc(a, cap * sizeof(*items));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (k == cap) {
-            struct concern_event *bigger = arena_alloc(a, 2 * cap * sizeof(*items));
-            memcpy(bigger, items, k * sizeof(*items));
-            items = bigger;
-            cap *= 2;
-        }
-        items[k].at = db_col_int(st, 0);
-        items[k].action = sql_col_dup(a, st, 1);
-        items[k].actor_role = sql_col_dup(a, st, 2);
-        items[k].note = sql_col_dup(a, st, 3);
-        items[k].staff_note = sql_col_dup(a, st, 4);
-        k++;
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(a, st, event_row, sizeof(**out), 8, &items, n, e);
     *out = items;
-    *n = k;
     return rc;
 }
 
@@ -557,7 +502,7 @@ enum yy_err store_concerns_list(struct db *db, struct arena *a, const struct con
     for (size_t i = 0; i < np; i++)
         db_bind_int(st, 5 + (int)i, params[i]);
     db_bind_int(st, p, f->limit ? (int64_t)f->limit : INT32_MAX);
-    return concern_rows(a, st, f->limit ? f->limit : 16, out, n, e);
+    return concern_rows(a, st, concern_row, f->limit ? f->limit : 16, out, n, e);
 }
 
 enum yy_err store_concern_candidates(struct db *db, struct arena *a, int64_t street_id,
@@ -582,7 +527,7 @@ enum yy_err store_concern_candidates(struct db *db, struct arena *a, int64_t str
         PREP(st, db, street_only, e);
         db_bind_int(st, 1, street_id);
         db_bind_int(st, 2, (int64_t)limit);
-        return candidate_rows(a, st, limit, out, n, e);
+        return concern_rows(a, st, candidate_row, candidate_cap(limit), out, n, e);
     }
     PREP(st, db,
          "SELECT " CANDIDATE_COLS " FROM concerns c WHERE c.id IN ("
@@ -604,5 +549,5 @@ enum yy_err store_concern_candidates(struct db *db, struct arena *a, int64_t str
     db_bind_double(st, 5, lat1);
     db_bind_double(st, 6, lon0);
     db_bind_double(st, 7, lon1);
-    return candidate_rows(a, st, limit, out, n, e);
+    return concern_rows(a, st, candidate_row, candidate_cap(limit), out, n, e);
 }

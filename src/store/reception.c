@@ -6,33 +6,18 @@
 
 #include "store/sql.h"
 
-/* A growable array of int64 in the arena. */
+/* An array of int64 in the arena. */
 struct ids {
     int64_t *v;
-    size_t n, cap;
+    size_t n;
 };
-
-static void ids_push(struct arena *a, struct ids *x, int64_t id)
-{
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? 2 * x->cap : 8;
-        int64_t *bigger = arena_alloc(a, cap * sizeof(*bigger));
-        if (x->n)
-            memcpy(bigger, x->v, x->n * sizeof(*bigger));
-        x->v = bigger;
-        x->cap = cap;
-    }
-    x->v[x->n++] = id;
-}
 
 /* Every first column of a bound statement, as ids. */
 static enum yy_err ids_rows(struct arena *a, struct db_stmt *st, struct ids *x, struct yy_error *e)
 {
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row)
-        ids_push(a, x, db_col_int(st, 0));
-    db_done(st);
+    void *v;
+    enum yy_err rc = sql_rows(a, st, sql_row_id, sizeof(*x->v), 0, &v, &x->n, e);
+    x->v = v;
     return rc;
 }
 
@@ -43,8 +28,9 @@ static enum yy_err ids_rows(struct arena *a, struct db_stmt *st, struct ids *x, 
     " slot_minutes, places, on_day_off, missing_day, rota_per_day, rota_from, active,"             \
     " created_at, updated_at"
 
-static void plan_row(struct db_stmt *st, struct reception_plan *p)
+static void plan_row(struct arena *a, struct db_stmt *st, void *item)
 {
+    struct reception_plan *p = item;
     memset(p, 0, sizeof(*p));
     reception_schedule_default(&p->s);
     p->station_id = db_col_int(st, 0);
@@ -74,11 +60,7 @@ enum yy_err store_reception_plan_get(struct db *db, struct arena *a, int64_t sta
     {
         PREP(st, db, "SELECT " PLAN_COLS " FROM reception_schedules WHERE station_id = $1", e);
         db_bind_int(st, 1, station_id);
-        rc = sql_one(st, e);
-        if (rc == YY_OK)
-            plan_row(st, out);
-        db_done(st);
-        if (rc != YY_OK)
+        if ((rc = sql_get(a, st, plan_row, out, e)) != YY_OK)
             return rc;
     }
     PREP(st, db, "SELECT deputy_id FROM reception_rota WHERE station_id = $1 ORDER BY position", e);
@@ -394,10 +376,7 @@ enum yy_err store_reception_booked_by(struct db *db, int64_t station_id, int64_t
     db_bind_int(st, 1, station_id);
     db_bind_int(st, 2, day);
     db_bind_text(st, 3, phone);
-    if (user_id)
-        db_bind_int(st, 4, user_id);
-    else
-        db_bind_null(st, 4);
+    sql_bind_id(st, 4, user_id);
     enum yy_err rc = sql_one(st, e);
     *out = rc == YY_OK && db_col_int(st, 0) > 0;
     db_done(st);
@@ -408,8 +387,9 @@ enum yy_err store_reception_booked_by(struct db *db, int64_t station_id, int64_t
     "id, station_id, day, kind, slot_minute, code, name, phone, user_id, note, status,"            \
     " created_at, updated_at"
 
-static void booking_row(struct arena *a, struct db_stmt *st, struct reception_booking *b)
+static void booking_row(struct arena *a, struct db_stmt *st, void *item)
 {
+    struct reception_booking *b = item;
     memset(b, 0, sizeof(*b));
     b->id = db_col_int(st, 0);
     b->station_id = db_col_int(st, 1);
@@ -456,18 +436,11 @@ enum yy_err store_reception_booking_insert_tx(struct db *db, struct arena *a,
         db_bind_text(st, 5, walk_in ? NULL : code);
         db_bind_text(st, 6, b->name ? b->name : "");
         db_bind_text(st, 7, b->phone);
-        if (b->user_id)
-            db_bind_int(st, 8, b->user_id);
-        else
-            db_bind_null(st, 8);
+        sql_bind_id(st, 8, b->user_id);
         db_bind_text(st, 9, b->note ? b->note : "");
         db_bind_text(st, 10, b->status);
         db_bind_int(st, 11, b->created_at);
-        bool row;
-        rc = db_step(st, &row, e);
-        if (rc == YY_OK && row)
-            b->id = db_col_int(st, 0);
-        db_done(st);
+        rc = sql_one_int(st, &b->id, e);
         if (rc == YY_OK) {
             if ((rc = db_commit(db)) != YY_OK)
                 return yy_fail(e, rc, "database_busy", "数据库繁忙,请稍后再试", NULL);
@@ -501,11 +474,7 @@ enum yy_err store_reception_booking_by_code(struct db *db, struct arena *a, cons
 {
     PREP(st, db, "SELECT " BOOKING_COLS " FROM reception_bookings WHERE code = $1", e);
     db_bind_text(st, 1, code);
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        booking_row(a, st, out);
-    db_done(st);
-    return rc;
+    return sql_get(a, st, booking_row, out, e);
 }
 
 enum yy_err store_reception_booking_get(struct db *db, struct arena *a, int64_t id,
@@ -513,11 +482,7 @@ enum yy_err store_reception_booking_get(struct db *db, struct arena *a, int64_t 
 {
     PREP(st, db, "SELECT " BOOKING_COLS " FROM reception_bookings WHERE id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        booking_row(a, st, out);
-    db_done(st);
-    return rc;
+    return sql_get(a, st, booking_row, out, e);
 }
 
 enum yy_err store_reception_booking_status_tx(struct db *db, int64_t id, const char *status,
@@ -543,22 +508,9 @@ enum yy_err store_reception_bookings(struct db *db, struct arena *a, int64_t sta
          e);
     db_bind_int(st, 1, station_id);
     db_bind_int(st, 2, day);
-    size_t cap = 16, k = 0;
-    struct reception_booking *items = arena_alloc(a, cap * sizeof(*items));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (k == cap) {
-            struct reception_booking *bigger = arena_alloc(a, 2 * cap * sizeof(*items));
-            memcpy(bigger, items, k * sizeof(*items));
-            items = bigger;
-            cap *= 2;
-        }
-        booking_row(a, st, &items[k++]);
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(a, st, booking_row, sizeof(**out), 16, &items, n, e);
     *out = items;
-    *n = k;
     return rc;
 }
 
@@ -579,16 +531,9 @@ enum yy_err store_reception_record_insert_tx(struct db *db, struct reception_rec
         db_bind_int(st, 2, r->day);
         db_bind_int(st, 3, r->residents_received);
         db_bind_text(st, 4, r->summary ? r->summary : "");
-        if (r->recorded_by)
-            db_bind_int(st, 5, r->recorded_by);
-        else
-            db_bind_null(st, 5);
+        sql_bind_id(st, 5, r->recorded_by);
         db_bind_int(st, 6, r->created_at);
-        bool row;
-        rc = db_step(st, &row, e);
-        if (rc == YY_OK && row)
-            r->id = db_col_int(st, 0);
-        db_done(st);
+        rc = sql_one_int(st, &r->id, e);
         if (rc == YY_CONFLICT)
             return yy_fail(e, YY_CONFLICT, "record_exists", "该接待日已有接待记录", NULL);
         if (rc != YY_OK)

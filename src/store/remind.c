@@ -12,20 +12,9 @@
 #include "domain/suggestion.h"
 #include "domain/supervision.h"
 #include "store/audit.h"
+#include "store/sql.h"
 #include "store/store.h"
 #include "store/suggestion.h"
-
-#define PREP(st, db, sql, e)                                                                       \
-    do {                                                                                           \
-        (st) = db_prepare((db), (sql), (e));                                                       \
-        if (!(st))                                                                                 \
-            return (e) ? (e)->kind : YY_INTERNAL;                                                  \
-    } while (0)
-
-static enum yy_err no_transaction(struct yy_error *e)
-{
-    return yy_fail(e, YY_INTERNAL, "no_transaction", "服务器内部错误", NULL);
-}
 
 /* ---- settings ------------------------------------------------------------ */
 
@@ -35,7 +24,6 @@ static enum yy_err setting_int(struct db *db, const char *key, int dflt, int max
                                struct yy_error *e)
 {
     *out = dflt;
-    struct db_stmt *st;
     PREP(st, db, "SELECT value FROM settings WHERE key = $1", e);
     db_bind_text(st, 1, key);
     bool row;
@@ -89,91 +77,102 @@ static struct item *items_push(struct arena *a, struct items *l)
     return &l->v[l->n++];
 }
 
+/* Steps a bound statement to its end: an item for each row, starting as
+ * proto (what, entity, and whatever the rows do not carry), filled from the
+ * row by fill. */
+static enum yy_err collect_rows(struct arena *a, struct db_stmt *st, const struct item *proto,
+                                void (*fill)(struct arena *, struct db_stmt *, struct item *),
+                                struct items *l, struct yy_error *e)
+{
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        struct item *it = items_push(a, l);
+        *it = *proto;
+        fill(a, st, it);
+    }
+    db_done(st);
+    return rc;
+}
+
 /* Assignment-shaped rows: a.id, s.id, a.unit_id, due_at, s.title, s.is_key,
  * s.key_leader_id, u.name, s.status.  A lead's reply in a suggestion sent
  * back for re-handling is SV_REHANDLING (the suggestions module then puts
  * the lead assignments back in handling with the new deadline). */
-static enum yy_err collect_assignments(struct db *db, struct arena *a, const char *sql,
-                                       enum sv_item what, int64_t horizon_at, struct items *l,
-                                       struct yy_error *e)
+static void assignment_fill(struct arena *a, struct db_stmt *st, struct item *it)
 {
-    struct db_stmt *st;
-    PREP(st, db, sql, e);
-    db_bind_int(st, 1, horizon_at);
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        struct item *it = items_push(a, l);
-        it->what = what;
-        it->entity = "assignment";
-        it->entity_id = db_col_int(st, 0);
-        it->suggestion_id = db_col_int(st, 1);
-        it->unit_id = db_col_int(st, 2);
-        it->due_at = db_col_int(st, 3);
-        it->title = arena_strdup(a, db_col_text(st, 4));
-        it->leader_id = db_col_int(st, 5) ? db_col_int(st, 6) : 0;
-        it->unit_name = arena_strdup(a, db_col_text(st, 7));
-        const char *status = db_col_text(st, 8);
-        if (what == SV_REPLY && status && !strcmp(status, "rehandling"))
-            it->what = SV_REHANDLING;
-    }
-    db_done(st);
-    return rc;
+    it->entity_id = db_col_int(st, 0);
+    it->suggestion_id = db_col_int(st, 1);
+    it->unit_id = db_col_int(st, 2);
+    it->due_at = db_col_int(st, 3);
+    it->title = arena_strdup(a, db_col_text(st, 4));
+    it->leader_id = db_col_int(st, 5) ? db_col_int(st, 6) : 0;
+    it->unit_name = arena_strdup(a, db_col_text(st, 7));
+    const char *status = db_col_text(st, 8);
+    if (it->what == SV_REPLY && status && !strcmp(status, "rehandling"))
+        it->what = SV_REHANDLING;
 }
 
-static enum yy_err collect_assign(struct db *db, struct arena *a, int64_t horizon_at,
-                                  struct items *l, struct yy_error *e)
+static void assign_fill(struct arena *a, struct db_stmt *st, struct item *it)
 {
-    struct db_stmt *st;
-    PREP(st, db,
-         "SELECT id, assign_due_at, title, is_key, key_leader_id FROM suggestions"
-         " WHERE status = 'accepted' AND assign_due_at IS NOT NULL AND assign_due_at <= $1"
-         " ORDER BY id",
-         e);
-    db_bind_int(st, 1, horizon_at);
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        struct item *it = items_push(a, l);
-        it->what = SV_ASSIGN;
-        it->entity = "suggestion";
-        it->entity_id = it->suggestion_id = db_col_int(st, 0);
-        it->due_at = db_col_int(st, 1);
-        it->title = arena_strdup(a, db_col_text(st, 2));
-        it->leader_id = db_col_int(st, 3) ? db_col_int(st, 4) : 0;
-    }
-    db_done(st);
-    return rc;
+    it->entity_id = it->suggestion_id = db_col_int(st, 0);
+    it->due_at = db_col_int(st, 1);
+    it->title = arena_strdup(a, db_col_text(st, 2));
+    it->leader_id = db_col_int(st, 3) ? db_col_int(st, 4) : 0;
 }
 
-static enum yy_err collect_concerns(struct db *db, struct arena *a, int64_t horizon_at,
-                                    struct items *l, struct yy_error *e)
+static void concern_fill(struct arena *a, struct db_stmt *st, struct item *it)
 {
-    struct db_stmt *st;
-    PREP(st, db,
-         "SELECT c.id, c.due_at, c.title, c.unit_id, u.name, c.street_id FROM concerns c"
-         " LEFT JOIN units u ON u.id = c.unit_id"
-         " WHERE c.due_at IS NOT NULL AND c.due_at <= $1"
-         "   AND c.status NOT IN ('resolved', 'declined', 'merged')"
-         " ORDER BY c.id",
-         e);
-    db_bind_int(st, 1, horizon_at);
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        struct item *it = items_push(a, l);
-        it->what = SV_ONSITE;
-        it->entity = "concern";
-        it->entity_id = it->concern_id = db_col_int(st, 0);
-        it->due_at = db_col_int(st, 1);
-        it->title = arena_strdup(a, db_col_text(st, 2));
-        it->unit_id = db_col_int(st, 3);
-        it->unit_name = arena_strdup(a, db_col_text(st, 4));
-        it->street_id = db_col_int(st, 5);
-    }
-    db_done(st);
-    return rc;
+    it->entity_id = it->concern_id = db_col_int(st, 0);
+    it->due_at = db_col_int(st, 1);
+    it->title = arena_strdup(a, db_col_text(st, 2));
+    it->unit_id = db_col_int(st, 3);
+    it->unit_name = arena_strdup(a, db_col_text(st, 4));
+    it->street_id = db_col_int(st, 5);
 }
+
+/* The sweep's queries, in the order it looks: the open items of each kind
+ * whose deadline ends by horizon_at ($1), the item their rows start as, and
+ * how a row fills it in. */
+static const struct sweep_query {
+    const char *sql;
+    struct item proto;
+    void (*fill)(struct arena *, struct db_stmt *, struct item *);
+} sweep_queries[] = {
+    {"SELECT a.id, s.id, a.unit_id, a.due_at, s.title, s.is_key, s.key_leader_id, u.name,"
+     " s.status"
+     " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"
+     " JOIN units u ON u.id = a.unit_id"
+     " WHERE a.active = 1 AND a.role = 'lead'"
+     "   AND a.status IN ('assigned', 'in_handling', 'return_requested')"
+     "   AND s.status IN ('assigned', 'in_handling', 'rehandling') AND a.due_at <= $1"
+     " ORDER BY a.id",
+     {.what = SV_REPLY, .entity = "assignment"},
+     assignment_fill},
+    {"SELECT a.id, s.id, a.unit_id, a.co_opinion_due_at, s.title, s.is_key, s.key_leader_id,"
+     " u.name, s.status"
+     " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"
+     " JOIN units u ON u.id = a.unit_id"
+     " WHERE a.active = 1 AND a.role = 'co' AND a.co_opinion IS NULL AND a.co_opinion_at IS NULL"
+     "   AND a.status IN ('assigned', 'in_handling', 'return_requested')"
+     "   AND s.status IN ('assigned', 'in_handling')"
+     "   AND a.co_opinion_due_at IS NOT NULL AND a.co_opinion_due_at <= $1"
+     " ORDER BY a.id",
+     {.what = SV_CO_OPINION, .entity = "assignment"},
+     assignment_fill},
+    {"SELECT id, assign_due_at, title, is_key, key_leader_id FROM suggestions"
+     " WHERE status = 'accepted' AND assign_due_at IS NOT NULL AND assign_due_at <= $1"
+     " ORDER BY id",
+     {.what = SV_ASSIGN, .entity = "suggestion"},
+     assign_fill},
+    {"SELECT c.id, c.due_at, c.title, c.unit_id, u.name, c.street_id FROM concerns c"
+     " LEFT JOIN units u ON u.id = c.unit_id"
+     " WHERE c.due_at IS NOT NULL AND c.due_at <= $1"
+     "   AND c.status NOT IN ('resolved', 'declined', 'merged')"
+     " ORDER BY c.id",
+     {.what = SV_ONSITE, .entity = "concern"},
+     concern_fill},
+};
 
 /* The end of the term (settings.term_ends_on, 23:59:59 of that day), 0 when
  * none is set or the row does not parse (logged; the other items are still
@@ -181,7 +180,6 @@ static enum yy_err collect_concerns(struct db *db, struct arena *a, int64_t hori
 static enum yy_err term_end_at(struct db *db, int64_t *out, struct yy_error *e)
 {
     *out = 0;
-    struct db_stmt *st;
     PREP(st, db, "SELECT value FROM settings WHERE key = 'term_ends_on'", e);
     bool row;
     enum yy_err rc = db_step(st, &row, e);
@@ -197,6 +195,15 @@ static enum yy_err term_end_at(struct db *db, int64_t *out, struct yy_error *e)
     return rc;
 }
 
+static void term_end_fill(struct arena *a, struct db_stmt *st, struct item *it)
+{
+    it->entity_id = it->suggestion_id = db_col_int(st, 0);
+    it->unit_id = db_col_int(st, 1);
+    it->unit_name = arena_strdup(a, db_col_text(st, 2));
+    it->title = arena_strdup(a, db_col_text(st, 3));
+    it->leader_id = db_col_int(st, 4) ? db_col_int(st, 5) : 0;
+}
+
 /* Following-up suggestions whose promise is neither done nor explained (书面
  * 说明) as the term ends: one item per active lead unit, due at the term's
  * end.  Only looked at when the term ends by horizon_at. */
@@ -205,7 +212,6 @@ static enum yy_err collect_term_end(struct db *db, struct arena *a, int64_t term
 {
     if (!term_end || term_end > horizon_at)
         return YY_OK;
-    struct db_stmt *st;
     PREP(st, db,
          "SELECT s.id, a.unit_id, u.name, s.title, s.is_key, s.key_leader_id"
          " FROM suggestions s JOIN assignments a ON a.suggestion_id = s.id"
@@ -215,21 +221,8 @@ static enum yy_err collect_term_end(struct db *db, struct arena *a, int64_t term
          "   AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.suggestion_id = s.id AND f.done = 1)"
          " ORDER BY s.id, a.id",
          e);
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        struct item *it = items_push(a, l);
-        it->what = SV_TERM_END;
-        it->entity = "suggestion";
-        it->entity_id = it->suggestion_id = db_col_int(st, 0);
-        it->unit_id = db_col_int(st, 1);
-        it->unit_name = arena_strdup(a, db_col_text(st, 2));
-        it->title = arena_strdup(a, db_col_text(st, 3));
-        it->leader_id = db_col_int(st, 4) ? db_col_int(st, 5) : 0;
-        it->due_at = term_end;
-    }
-    db_done(st);
-    return rc;
+    const struct item proto = {.what = SV_TERM_END, .entity = "suggestion", .due_at = term_end};
+    return collect_rows(a, st, &proto, term_end_fill, l, e);
 }
 
 /* ---- writing reminders ------------------------------------------------------ */
@@ -241,23 +234,18 @@ static enum yy_err insert_reminder(struct db *db, const char *recipient_kind, in
                                    const char *message, int64_t due_at, int64_t now, bool *written,
                                    struct yy_error *e)
 {
-    struct db_stmt *st;
     /* two texts: a statement's parameter types are fixed by its first use
      * on PostgreSQL, so due_at is never bound as NULL here */
-    if (due_at) {
-        PREP(st, db,
-             "INSERT INTO reminders (recipient_kind, recipient_id, kind, entity, entity_id,"
-             " message, day, created_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-             " ON CONFLICT DO NOTHING RETURNING id",
-             e);
+    PREP(st, db,
+         due_at ? "INSERT INTO reminders (recipient_kind, recipient_id, kind, entity, entity_id,"
+                  " message, day, created_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                  " ON CONFLICT DO NOTHING RETURNING id"
+                : "INSERT INTO reminders (recipient_kind, recipient_id, kind, entity, entity_id,"
+                  " message, day, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                  " ON CONFLICT DO NOTHING RETURNING id",
+         e);
+    if (due_at)
         db_bind_int(st, 9, due_at);
-    } else {
-        PREP(st, db,
-             "INSERT INTO reminders (recipient_kind, recipient_id, kind, entity, entity_id,"
-             " message, day, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-             " ON CONFLICT DO NOTHING RETURNING id",
-             e);
-    }
     db_bind_text(st, 1, recipient_kind);
     db_bind_int(st, 2, recipient_id);
     db_bind_text(st, 3, kind);
@@ -279,7 +267,6 @@ static enum yy_err reminded_since(struct db *db, const char *recipient_kind, int
                                   const char *kind, const char *entity, int64_t entity_id,
                                   int64_t since, bool *found, struct yy_error *e)
 {
-    struct db_stmt *st;
     PREP(st, db,
          "SELECT count(*) FROM reminders WHERE recipient_kind = $1 AND recipient_id = $2"
          " AND kind = $3 AND entity = $4 AND entity_id = $5 AND day >= $6",
@@ -300,7 +287,6 @@ static enum yy_err reminded_since(struct db *db, const char *recipient_kind, int
 static enum yy_err concern_event(struct db *db, int64_t concern_id, int64_t now, const char *note,
                                  struct yy_error *e)
 {
-    struct db_stmt *st;
     PREP(st, db,
          "INSERT INTO concern_events (concern_id, at, action, actor_role, note)"
          " VALUES ($1, $2, 'remind', 'system', $3)",
@@ -308,10 +294,7 @@ static enum yy_err concern_event(struct db *db, int64_t concern_id, int64_t now,
     db_bind_int(st, 1, concern_id);
     db_bind_int(st, 2, now);
     db_bind_text(st, 3, note);
-    bool row;
-    enum yy_err rc = db_step(st, &row, e);
-    db_done(st);
-    return rc;
+    return sql_run(st, e);
 }
 
 /* Judges one item and writes the reminders due to its recipients. */
@@ -363,28 +346,6 @@ static enum yy_err remind_item(struct db *db, const struct calendar *cal, int64_
     return concern_event(db, it->concern_id, now, message, e);
 }
 
-/* The sweep's queries: the open items of each kind whose deadline ends by
- * horizon_at ($1). */
-static const char sql_reply[] =
-    "SELECT a.id, s.id, a.unit_id, a.due_at, s.title, s.is_key, s.key_leader_id, u.name,"
-    " s.status"
-    " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"
-    " JOIN units u ON u.id = a.unit_id"
-    " WHERE a.active = 1 AND a.role = 'lead'"
-    "   AND a.status IN ('assigned', 'in_handling', 'return_requested')"
-    "   AND s.status IN ('assigned', 'in_handling', 'rehandling') AND a.due_at <= $1"
-    " ORDER BY a.id";
-static const char sql_co_opinion[] =
-    "SELECT a.id, s.id, a.unit_id, a.co_opinion_due_at, s.title, s.is_key, s.key_leader_id,"
-    " u.name, s.status"
-    " FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id"
-    " JOIN units u ON u.id = a.unit_id"
-    " WHERE a.active = 1 AND a.role = 'co' AND a.co_opinion IS NULL AND a.co_opinion_at IS NULL"
-    "   AND a.status IN ('assigned', 'in_handling', 'return_requested')"
-    "   AND s.status IN ('assigned', 'in_handling')"
-    "   AND a.co_opinion_due_at IS NOT NULL AND a.co_opinion_due_at <= $1"
-    " ORDER BY a.id";
-
 /* Every open item the sweep looks at today (those that may be due soon or
  * overdue at now), with the setting's due-soon working days: shared by the
  * sweep and store_supervision_duties, so both apply the same rules. */
@@ -401,14 +362,14 @@ static enum yy_err collect_items(struct db *db, struct arena *a, const struct ca
     int64_t term_end = 0;
     if ((rc = term_end_at(db, &term_end, e)) != YY_OK)
         return rc;
-    if ((rc = collect_assignments(db, a, sql_reply, SV_REPLY, horizon_at, l, e)) != YY_OK ||
-        (rc = collect_assignments(db, a, sql_co_opinion, SV_CO_OPINION, horizon_at, l, e)) !=
-            YY_OK ||
-        (rc = collect_assign(db, a, horizon_at, l, e)) != YY_OK ||
-        (rc = collect_concerns(db, a, horizon_at, l, e)) != YY_OK ||
-        (rc = collect_term_end(db, a, term_end, horizon_at, l, e)) != YY_OK)
-        return rc;
-    return YY_OK;
+    for (size_t i = 0; i < sizeof(sweep_queries) / sizeof(sweep_queries[0]); i++) {
+        const struct sweep_query *q = &sweep_queries[i];
+        PREP(st, db, q->sql, e);
+        db_bind_int(st, 1, horizon_at);
+        if ((rc = collect_rows(a, st, &q->proto, q->fill, l, e)) != YY_OK)
+            return rc;
+    }
+    return collect_term_end(db, a, term_end, horizon_at, l, e);
 }
 
 static enum yy_err sweep_tx(struct db *db, struct arena *a, const struct calendar *cal, int64_t now,
@@ -522,8 +483,9 @@ enum yy_err store_notice_tx(struct db *db, const char *recipient_kind, int64_t r
                             const char *kind, const char *entity, int64_t entity_id,
                             const char *message, struct yy_error *e)
 {
-    if (!db_in_transaction(db))
-        return no_transaction(e);
+    enum yy_err rc = sql_need_tx(db, e);
+    if (rc != YY_OK)
+        return rc;
     if (!sv_recipient_kind_valid(recipient_kind) || !sv_reminder_kind_valid(kind) || !entity ||
         !message)
         return yy_fail(e, YY_INTERNAL, "invalid_notice", "服务器内部错误", NULL);
@@ -595,7 +557,6 @@ enum yy_err store_inbox_list(struct db *db, struct arena *a, const struct inbox_
                              REMINDER_COLUMNS " WHERE %s AND ($%d = 0 OR r.id < $%d)"
                                               " ORDER BY r.id DESC LIMIT $%d",
                              owners_condition(a, n_owners, 1), p, p, p + 1);
-    struct db_stmt *st;
     PREP(st, db, sql, e);
     bind_owners(st, owners, n_owners, 1);
     db_bind_int(st, p, before_id);
@@ -616,15 +577,17 @@ static enum yy_err mark_read_tx(struct db *db, struct arena *a, const struct inb
     int p = 2 * (int)n_owners + 1;
     char *sql = arena_printf(a, REMINDER_COLUMNS " WHERE %s AND r.id = $%d",
                              owners_condition(a, n_owners, 1), p);
-    struct db_stmt *st;
-    PREP(st, db, sql, e);
-    bind_owners(st, owners, n_owners, 1);
-    db_bind_int(st, p, id);
     bool row;
-    enum yy_err rc = db_step(st, &row, e);
-    if (rc == YY_OK && row)
-        read_reminder(st, a, out);
-    db_done(st);
+    enum yy_err rc;
+    {
+        PREP(st, db, sql, e);
+        bind_owners(st, owners, n_owners, 1);
+        db_bind_int(st, p, id);
+        rc = db_step(st, &row, e);
+        if (rc == YY_OK && row)
+            read_reminder(st, a, out);
+        db_done(st);
+    }
     if (rc != YY_OK)
         return rc;
     if (!row)
@@ -634,8 +597,7 @@ static enum yy_err mark_read_tx(struct db *db, struct arena *a, const struct inb
     PREP(st, db, "UPDATE reminders SET read_at = $1 WHERE id = $2 AND read_at IS NULL", e);
     db_bind_int(st, 1, now);
     db_bind_int(st, 2, id);
-    rc = db_step(st, &row, e);
-    db_done(st);
+    rc = sql_run(st, e);
     if (rc == YY_OK)
         out->read_at = now;
     return rc;

@@ -1,6 +1,8 @@
 /* sql.c - the store's shared statement helpers; see sql.h. */
 #include "store/sql.h"
 
+#include <string.h>
+
 enum yy_err sql_run(struct db_stmt *st, struct yy_error *e)
 {
     bool row;
@@ -19,6 +21,64 @@ enum yy_err sql_one(struct db_stmt *st, struct yy_error *e)
     if (rc == YY_OK && !row)
         rc = yy_fail(e, YY_NOT_FOUND, "not_found", "记录不存在", NULL);
     return rc;
+}
+
+enum yy_err sql_one_int(struct db_stmt *st, int64_t *out, struct yy_error *e)
+{
+    enum yy_err rc = sql_one(st, e);
+    if (rc == YY_OK)
+        *out = db_col_int(st, 0);
+    db_done(st);
+    return rc;
+}
+
+enum yy_err sql_exists(struct db_stmt *st, bool *found, struct yy_error *e)
+{
+    bool row = false;
+    enum yy_err rc = db_step(st, &row, e);
+    *found = rc == YY_OK && row;
+    db_done(st);
+    return rc;
+}
+
+enum yy_err sql_get(struct arena *a, struct db_stmt *st, sql_row_fn *read, void *item,
+                    struct yy_error *e)
+{
+    enum yy_err rc = sql_one(st, e);
+    if (rc == YY_OK)
+        read(a, st, item);
+    db_done(st);
+    return rc;
+}
+
+enum yy_err sql_rows(struct arena *a, struct db_stmt *st, sql_row_fn *read, size_t size, size_t cap,
+                     void **items, size_t *n, struct yy_error *e)
+{
+    char *v = cap ? arena_calloc(a, cap, size) : NULL;
+    size_t k = 0;
+    bool row;
+    enum yy_err rc;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        if (k == cap) {
+            size_t bigger = cap ? 2 * cap : 8;
+            char *w = arena_calloc(a, bigger, size);
+            if (k)
+                memcpy(w, v, k * size);
+            v = w;
+            cap = bigger;
+        }
+        read(a, st, v + k * size);
+        k++;
+    }
+    db_done(st);
+    *items = v;
+    *n = k;
+    return rc;
+}
+
+void sql_row_id(struct arena *a, struct db_stmt *st, void *item)
+{
+    *(int64_t *)item = db_col_int(st, 0);
 }
 
 const char *sql_col_str(struct arena *a, struct db_stmt *st, int col)

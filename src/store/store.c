@@ -108,8 +108,9 @@ static enum yy_err lock_row(struct db *db, const char *sql, int64_t id, struct y
 
 /* ---- regions --------------------------------------------------------------- */
 
-static void region_row(struct arena *a, struct db_stmt *st, struct region *r)
+static void region_row(struct arena *a, struct db_stmt *st, void *item)
 {
+    struct region *r = item;
     r->id = db_col_int(st, 0);
     region_kind_from_name(db_col_text(st, 1), &r->kind);
     r->name = sql_col_str(a, st, 2);
@@ -139,14 +140,8 @@ static enum yy_err region_add_tx(struct db *db, struct region *r, struct yy_erro
          e);
     db_bind_text(st, 1, region_kind_name(r->kind));
     db_bind_text(st, 2, r->name);
-    if (r->parent_id)
-        db_bind_int(st, 3, r->parent_id);
-    else
-        db_bind_null(st, 3);
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        r->id = db_col_int(st, 0);
-    db_done(st);
+    sql_bind_id(st, 3, r->parent_id);
+    enum yy_err rc = sql_one_int(st, &r->id, e);
     if (rc == YY_CONFLICT)
         return yy_fail(e, YY_CONFLICT, "duplicate_name", "同一上级下已有同名区域", "name");
     return rc;
@@ -162,11 +157,7 @@ enum yy_err store_region_get(struct db *db, struct arena *a, int64_t id, struct 
 {
     PREP(st, db, "SELECT " REGION_COLS " FROM regions WHERE id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        region_row(a, st, out);
-    db_done(st);
-    return rc;
+    return sql_get(a, st, region_row, out, e);
 }
 
 enum yy_err store_region_find(struct db *db, struct arena *a, const char *name, int64_t parent_id,
@@ -178,33 +169,16 @@ enum yy_err store_region_find(struct db *db, struct arena *a, const char *name, 
          e);
     db_bind_text(st, 1, name);
     db_bind_int(st, 2, parent_id);
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        region_row(a, st, out);
-    db_done(st);
-    return rc;
+    return sql_get(a, st, region_row, out, e);
 }
 
 enum yy_err store_regions_all(struct db *db, struct arena *a, struct region **out, size_t *n,
                               struct yy_error *e)
 {
     PREP(st, db, "SELECT " REGION_COLS " FROM regions ORDER BY id", e);
-    size_t cap = 128, cnt = 0;
-    struct region *items = arena_calloc(a, cap, sizeof(*items));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (cnt == cap) {
-            struct region *bigger = arena_calloc(a, cap * 2, sizeof(*items));
-            memcpy(bigger, items, cap * sizeof(*items));
-            items = bigger;
-            cap *= 2;
-        }
-        region_row(a, st, &items[cnt++]);
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(a, st, region_row, sizeof(**out), 128, &items, n, e);
     *out = items;
-    *n = cnt;
     return rc;
 }
 
@@ -213,8 +187,9 @@ enum yy_err store_regions_all(struct db *db, struct arena *a, struct region **ou
 #define STATION_COLS                                                                              \
     "id, kind, name, street_id, community_id, address, lat, lon, opening_hours, reception_rule"
 
-static void station_row(struct arena *a, struct db_stmt *st, struct station *s)
+static void station_row(struct arena *a, struct db_stmt *st, void *item)
 {
+    struct station *s = item;
     s->id = db_col_int(st, 0);
     station_kind_from_name(db_col_text(st, 1), &s->kind);
     s->name = sql_col_str(a, st, 2);
@@ -249,22 +224,10 @@ enum yy_err store_stations_list(struct db *db, struct arena *a, const struct sta
     db_bind_int(st, 3, f->after_id);
     db_bind_text(st, 4, arg);
     db_bind_int(st, 5, f->limit ? (int64_t)f->limit : INT64_MAX);
-    size_t cap = f->limit ? f->limit : 256, cnt = 0;
-    struct station *items = arena_calloc(a, cap, sizeof(*items));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (cnt == cap) {
-            struct station *bigger = arena_calloc(a, cap * 2, sizeof(*items));
-            memcpy(bigger, items, cap * sizeof(*items));
-            items = bigger;
-            cap *= 2;
-        }
-        station_row(a, st, &items[cnt++]);
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc =
+        sql_rows(a, st, station_row, sizeof(**out), f->limit ? f->limit : 256, &items, n, e);
     *out = items;
-    *n = cnt;
     return rc;
 }
 
@@ -273,11 +236,7 @@ enum yy_err store_station_get(struct db *db, struct arena *a, int64_t id, struct
 {
     PREP(st, db, "SELECT " STATION_COLS " FROM stations WHERE id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        station_row(a, st, out);
-    db_done(st);
-    return rc;
+    return sql_get(a, st, station_row, out, e);
 }
 
 enum yy_err store_station_get_for_update(struct db *db, struct arena *a, int64_t id,
@@ -293,11 +252,7 @@ enum yy_err store_station_find_by_name(struct db *db, struct arena *a, const cha
 {
     PREP(st, db, "SELECT " STATION_COLS " FROM stations WHERE name = $1", e);
     db_bind_text(st, 1, name);
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        station_row(a, st, out);
-    db_done(st);
-    return rc;
+    return sql_get(a, st, station_row, out, e);
 }
 
 /* The street must be a street or the development zone; the community, when
@@ -351,10 +306,7 @@ static enum yy_err station_add_tx(struct db *db, struct station *s, struct yy_er
          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
          e);
     station_bind(st, s);
-    rc = sql_one(st, e);
-    if (rc == YY_OK)
-        s->id = db_col_int(st, 0);
-    db_done(st);
+    rc = sql_one_int(st, &s->id, e);
     if (rc == YY_CONFLICT)
         yy_fail(e, YY_CONFLICT, "duplicate_name", "已有同名站点", "name");
     return rc;
@@ -394,8 +346,9 @@ enum yy_err store_station_update(struct db *db, const struct station *s, struct 
 
 #define DEPUTY_COLS "d.id, d.name, d.levels, d.sector, d.phone, d.lat, d.lon"
 
-static void deputy_row(struct arena *a, struct db_stmt *st, struct deputy *d)
+static void deputy_row(struct arena *a, struct db_stmt *st, void *item)
 {
+    struct deputy *d = item;
     d->id = db_col_int(st, 0);
     d->name = sql_col_str(a, st, 1);
     d->levels = (unsigned)db_col_int(st, 2);
@@ -478,24 +431,12 @@ enum yy_err store_deputies_list(struct db *db, struct arena *a, const struct dep
     db_bind_int(st, 3, f->after_id);
     db_bind_text(st, 4, arg);
     db_bind_int(st, 5, f->limit ? (int64_t)f->limit : INT64_MAX);
-    size_t cap = f->limit ? f->limit : 256, cnt = 0;
-    struct deputy *items = arena_calloc(a, cap, sizeof(*items));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (cnt == cap) {
-            struct deputy *bigger = arena_calloc(a, cap * 2, sizeof(*items));
-            memcpy(bigger, items, cap * sizeof(*items));
-            items = bigger;
-            cap *= 2;
-        }
-        deputy_row(a, st, &items[cnt++]);
-    }
-    db_done(st);
-    if (rc == YY_OK)
-        rc = deputies_stations(db, a, items, cnt, e);
+    void *items;
+    enum yy_err rc =
+        sql_rows(a, st, deputy_row, sizeof(**out), f->limit ? f->limit : 256, &items, n, e);
     *out = items;
-    *n = cnt;
+    if (rc == YY_OK)
+        rc = deputies_stations(db, a, *out, *n, e);
     return rc;
 }
 
@@ -504,10 +445,7 @@ enum yy_err store_deputy_get(struct db *db, struct arena *a, int64_t id, struct 
 {
     PREP(st, db, "SELECT " DEPUTY_COLS " FROM deputies d WHERE d.id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        deputy_row(a, st, out);
-    db_done(st);
+    enum yy_err rc = sql_get(a, st, deputy_row, out, e);
     if (rc == YY_OK)
         rc = deputies_stations(db, a, out, 1, e);
     return rc;
@@ -585,10 +523,7 @@ static enum yy_err deputy_add_tx(struct db *db, struct arena *a, struct deputy *
          " VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
          e);
     deputy_bind(st, d);
-    rc = sql_one(st, e);
-    if (rc == YY_OK)
-        d->id = db_col_int(st, 0);
-    db_done(st);
+    rc = sql_one_int(st, &d->id, e);
     if (rc == YY_OK)
         rc = deputy_stations_set(db, d, e);
     return rc;
@@ -627,8 +562,9 @@ enum yy_err store_deputy_update(struct db *db, struct arena *a, struct deputy *d
 
 /* ---- units ----------------------------------------------------------------- */
 
-static void unit_row(struct arena *a, struct db_stmt *st, struct unit *u)
+static void unit_row(struct arena *a, struct db_stmt *st, void *item)
 {
+    struct unit *u = item;
     u->id = db_col_int(st, 0);
     u->name = sql_col_str(a, st, 1);
     unit_kind_from_name(db_col_text(st, 2), &u->kind);
@@ -640,22 +576,9 @@ enum yy_err store_units_list(struct db *db, struct arena *a, int64_t after_id, s
     PREP(st, db, "SELECT id, name, kind FROM units WHERE id > $1 ORDER BY id LIMIT $2", e);
     db_bind_int(st, 1, after_id);
     db_bind_int(st, 2, limit ? (int64_t)limit : INT64_MAX);
-    size_t cap = limit ? limit : 64, cnt = 0;
-    struct unit *items = arena_calloc(a, cap, sizeof(*items));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (cnt == cap) {
-            struct unit *bigger = arena_calloc(a, cap * 2, sizeof(*items));
-            memcpy(bigger, items, cap * sizeof(*items));
-            items = bigger;
-            cap *= 2;
-        }
-        unit_row(a, st, &items[cnt++]);
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(a, st, unit_row, sizeof(**out), limit ? limit : 64, &items, n, e);
     *out = items;
-    *n = cnt;
     return rc;
 }
 
@@ -664,11 +587,7 @@ enum yy_err store_unit_get(struct db *db, struct arena *a, int64_t id, struct un
 {
     PREP(st, db, "SELECT id, name, kind FROM units WHERE id = $1", e);
     db_bind_int(st, 1, id);
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        unit_row(a, st, out);
-    db_done(st);
-    return rc;
+    return sql_get(a, st, unit_row, out, e);
 }
 
 enum yy_err store_unit_get_for_update(struct db *db, struct arena *a, int64_t id,
@@ -687,10 +606,7 @@ static enum yy_err unit_add_tx(struct db *db, struct unit *u, struct yy_error *e
     db_bind_text(st, 1, u->name);
     db_bind_text(st, 2, unit_kind_name(u->kind));
     db_bind_int(st, 3, time_now());
-    enum yy_err rc = sql_one(st, e);
-    if (rc == YY_OK)
-        u->id = db_col_int(st, 0);
-    db_done(st);
+    enum yy_err rc = sql_one_int(st, &u->id, e);
     if (rc == YY_CONFLICT)
         yy_fail(e, YY_CONFLICT, "duplicate_name", "已有同名单位", "name");
     return rc;
@@ -765,10 +681,7 @@ static enum yy_err user_add_tx(struct db *db, struct user *u, struct yy_error *e
     db_bind_text(st, 2, u->name ? u->name : "");
     db_bind_text(st, 3, u->password_hash);
     db_bind_int(st, 4, time_now());
-    rc = sql_one(st, e);
-    if (rc == YY_OK)
-        u->id = db_col_int(st, 0);
-    db_done(st);
+    rc = sql_one_int(st, &u->id, e);
     if (rc == YY_CONFLICT)
         return yy_fail(e, YY_CONFLICT, "login_taken", "该登录名已被使用", "login");
     for (size_t i = 0; rc == YY_OK && i < u->n_roles; i++) {
@@ -944,6 +857,15 @@ enum yy_err store_token_get(struct db *db, const char *token_hash, int64_t now, 
     return rc;
 }
 
+/* A user as a name to pick: the login when the name is empty. */
+static void user_brief_row(struct arena *a, struct db_stmt *st, void *item)
+{
+    struct user_brief *u = item;
+    const char *name = sql_col_str(a, st, 1);
+    u->id = db_col_int(st, 0);
+    u->name = name && *name ? name : sql_col_str(a, st, 2);
+}
+
 enum yy_err store_users_with_role(struct db *db, struct arena *a, enum role role,
                                   struct user_brief **out, size_t *n, struct yy_error *e)
 {
@@ -954,27 +876,8 @@ enum yy_err store_users_with_role(struct db *db, struct arena *a, enum role role
          " WHERE r.role = $1 AND u.disabled = 0 GROUP BY u.id, u.name, u.login ORDER BY u.id",
          e);
     db_bind_text(st, 1, role_name(role));
-    size_t cap = 0;
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            struct user_brief *v = arena_alloc(a, ncap * sizeof *v);
-            if (!v) {
-                rc = yy_fail(e, YY_NOMEM, "out_of_memory", "服务器内存不足", NULL);
-                break;
-            }
-            if (*n)
-                memcpy(v, *out, *n * sizeof *v);
-            *out = v;
-            cap = ncap;
-        }
-        const char *name = sql_col_str(a, st, 1);
-        (*out)[*n].id = db_col_int(st, 0);
-        (*out)[*n].name = name && *name ? name : sql_col_str(a, st, 2);
-        (*n)++;
-    }
-    db_done(st);
+    void *items;
+    enum yy_err rc = sql_rows(a, st, user_brief_row, sizeof(**out), 0, &items, n, e);
+    *out = items;
     return rc;
 }
