@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "store/sql.h"
 
 bool db_url_is_postgres(const char *url)
 {
@@ -399,14 +400,6 @@ uint64_t db_data_version(struct db *db)
 
 enum yy_err db_exec(struct db *db, const char *sql, struct yy_error *e)
 {
-    struct db_stmt *st = db_prepare(db, sql, e);
-    if (!st)
-        return e ? e->kind : YY_INTERNAL;
-    bool row;
-    enum yy_err rc;
-    do {
-        rc = db_step(st, &row, e);
-    } while (rc == YY_OK && row);
-    db_done(st);
-    return rc;
+    PREP(st, db, sql, e);
+    return sql_run(st, e);
 }
