@@ -16,6 +16,16 @@
 #include "http/throttle.h"
 #include "store/db.h"
 
+/* Returns the error of call (an enum yy_err; the details, such as the store's
+ * own message, already in req->err) from the handler, and goes on when it is
+ * YY_OK.  The same as web/web.h's, token for token, so both may be seen. */
+#define STORE(call)                                                                                \
+    do {                                                                                           \
+        enum yy_err rc_ = (call);                                                                  \
+        if (rc_ != YY_OK)                                                                          \
+            return rc_;                                                                            \
+    } while (0)
+
 struct cache;
 struct ttl_cache;
 
@@ -69,6 +79,15 @@ enum yy_err api_require_role(struct request *req, enum role r);
  * detail (stolen, may be NULL) says what changed. */
 enum yy_err api_audit(struct request *req, const char *as, const char *action,
                       const char *entity, int64_t entity_id, json_t *detail);
+
+/* One row of a resource file's route table. */
+struct api_route {
+    const char *method, *pattern;
+    route_fn fn;
+};
+/* Adds the n routes of table (static) to r, in order; stops at the first
+ * failure and returns it. */
+enum yy_err api_add_routes(struct router *r, const struct api_route *table, size_t n);
 
 /* Route registration, one per resource file. */
 enum yy_err api_session_routes(struct router *r);

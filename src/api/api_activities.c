@@ -26,13 +26,6 @@
 #include "store/concern.h"
 #include "store/store.h"
 
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
-
 static json_t *jid(int64_t id)
 {
     return id ? json_integer(id) : json_null();
@@ -520,6 +513,38 @@ static enum yy_err place_activity(struct request *req, const struct activity_bod
                    staff ? (b->in.station_id ? "station_id" : "street_id") : NULL);
 }
 
+/* Answers with activity id as it is now, after a write (status 201 or 200). */
+static enum yy_err reply_activity(struct request *req, struct response *res, int status, int64_t id)
+{
+    struct activity a;
+    struct relation rel;
+    STORE(store_activity_get(api_app(req)->db, req->arena, id, &a, &req->err));
+    STORE(relate(req, &a, &rel));
+    json_t *o;
+    STORE(activity_full_json(req, &a, &rel, &o));
+    return api_reply(res, status, o);
+}
+
+/* Each of ids names a deputy (units: a handling unit); else 400
+ * unknown_deputy / unknown_unit on deputy_ids / unit_ids. */
+static enum yy_err ids_exist(struct request *req, bool units, const int64_t *ids, size_t n)
+{
+    struct db *db = api_app(req)->db;
+    for (size_t i = 0; i < n; i++) {
+        struct deputy d;
+        struct unit u;
+        enum yy_err rc = units ? store_unit_get(db, req->arena, ids[i], &u, &req->err)
+                               : store_deputy_get(db, req->arena, ids[i], &d, &req->err);
+        if (rc == YY_NOT_FOUND)
+            return field_bad(req, units ? "unknown_unit" : "unknown_deputy",
+                             arena_printf(req->arena, "%s %lld 不存在", units ? "单位" : "代表",
+                                          (long long)ids[i]),
+                             units ? "unit_ids" : "deputy_ids");
+        STORE(rc);
+    }
+    return YY_OK;
+}
+
 static enum yy_err post_activity(struct request *req, struct response *res)
 {
     if (api_caller(req)->via == AUTH_NONE)
@@ -552,26 +577,8 @@ static enum yy_err post_activity(struct request *req, struct response *res)
                          .updated_at = now};
     const char *as = NULL;
     STORE(place_activity(req, &b, &a, &as));
-    for (size_t i = 0; i < b.in.n_deputies; i++) {
-        struct deputy d;
-        rc = store_deputy_get(db, req->arena, b.in.deputy_ids[i], &d, &req->err);
-        if (rc == YY_NOT_FOUND)
-            return field_bad(
-                req, "unknown_deputy",
-                arena_printf(req->arena, "代表 %lld 不存在", (long long)b.in.deputy_ids[i]),
-                "deputy_ids");
-        STORE(rc);
-    }
-    for (size_t i = 0; i < b.in.n_units; i++) {
-        struct unit x;
-        rc = store_unit_get(db, req->arena, b.in.unit_ids[i], &x, &req->err);
-        if (rc == YY_NOT_FOUND)
-            return field_bad(
-                req, "unknown_unit",
-                arena_printf(req->arena, "单位 %lld 不存在", (long long)b.in.unit_ids[i]),
-                "unit_ids");
-        STORE(rc);
-    }
+    STORE(ids_exist(req, false, b.in.deputy_ids, b.in.n_deputies));
+    STORE(ids_exist(req, true, b.in.unit_ids, b.in.n_units));
     rc = store_begin(db, &req->err);
     if (rc == YY_OK)
         rc = store_activity_insert_tx(db, &a, b.in.deputy_ids, b.in.n_deputies, b.in.unit_ids,
@@ -584,13 +591,7 @@ static enum yy_err post_activity(struct request *req, struct response *res)
                                  (json_int_t)a.starts_at, "ends_at", (json_int_t)a.ends_at,
                                  "capacity", (json_int_t)a.capacity));
     STORE(store_finish(db, rc, &req->err));
-    struct activity now_a;
-    struct relation rel;
-    STORE(store_activity_get(db, req->arena, a.id, &now_a, &req->err));
-    STORE(relate(req, &now_a, &rel));
-    json_t *o;
-    STORE(activity_full_json(req, &now_a, &rel, &o));
-    return api_reply(res, 201, o);
+    return reply_activity(req, res, 201, a.id);
 }
 
 /* ---- GET: the list, one activity ----------------------------------------------------- */
@@ -1028,19 +1029,12 @@ static enum yy_err post_activity_action(struct request *req, struct response *re
     STORE(store_begin(db, &req->err));
     rc = run_action(req, id, &act, &a, &rel);
     STORE(store_finish(db, rc, &req->err));
-    STORE(store_activity_get(db, req->arena, id, &a, &req->err));
-    STORE(relate(req, &a, &rel));
-    json_t *o;
-    STORE(activity_full_json(req, &a, &rel, &o));
-    return api_reply(res, 200, o);
+    return reply_activity(req, res, 200, id);
 }
 
 enum yy_err api_activities_routes(struct router *r)
 {
-    static const struct {
-        const char *method, *pattern;
-        route_fn fn;
-    } routes[] = {
+    static const struct api_route routes[] = {
         {"POST", "/api/v1/activities", post_activity},
         {"GET", "/api/v1/activities", get_activities},
         {"GET", "/api/v1/activities/{id}", get_activity},
@@ -1048,10 +1042,5 @@ enum yy_err api_activities_routes(struct router *r)
         {"POST", "/api/v1/activities/{id}/registrations/cancel", post_registration_cancel},
         {"POST", "/api/v1/activities/{id}/actions", post_activity_action},
     };
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
+    return api_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

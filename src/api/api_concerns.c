@@ -28,13 +28,6 @@
 #include "store/store.h"
 #include "store/suggestion.h"
 
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
-
 /* A station-less concern with coordinates is placed in the street of the
  * nearest station within this distance. */
 #define PLACE_RADIUS_M 3000.0
@@ -582,6 +575,14 @@ static enum yy_err get_track(struct request *req, struct response *res)
     return api_reply(res, 200, o);
 }
 
+/* Adds id to one of a scope's lists (CONCERN_SCOPE_MAX at the most; more are
+ * not looked at). */
+static void scope_add(int64_t *ids, size_t *n, int64_t id)
+{
+    if (*n < CONCERN_SCOPE_MAX)
+        ids[(*n)++] = id;
+}
+
 /* The caller's scope for lists; YY_UNAUTHORIZED / YY_FORBIDDEN when none. */
 static enum yy_err caller_scope(struct request *req, struct concern_scope *sc)
 {
@@ -596,35 +597,27 @@ static enum yy_err caller_scope(struct request *req, struct concern_scope *sc)
         switch (u->roles[i].role) {
         case ROLE_ADMIN:
         case ROLE_LEADER:
-            sc->all = any = true;
+            sc->all = true;
             break;
         case ROLE_RESIDENT:
             sc->raised_by = u->id;
-            any = true;
             break;
         case ROLE_STREET_STAFF:
-            if (sc->n_streets < CONCERN_SCOPE_MAX)
-                sc->streets[sc->n_streets++] = s;
-            any = true;
+            scope_add(sc->streets, &sc->n_streets, s);
             break;
         case ROLE_COMMUNITY_STAFF:
-            if (sc->n_communities < CONCERN_SCOPE_MAX)
-                sc->communities[sc->n_communities++] = s;
-            any = true;
+            scope_add(sc->communities, &sc->n_communities, s);
             break;
         case ROLE_DEPUTY:
-            if (sc->n_deputies < CONCERN_SCOPE_MAX)
-                sc->deputies[sc->n_deputies++] = s;
-            any = true;
+            scope_add(sc->deputies, &sc->n_deputies, s);
             break;
         case ROLE_UNIT_STAFF:
-            if (sc->n_units < CONCERN_SCOPE_MAX)
-                sc->units[sc->n_units++] = s;
-            any = true;
+            scope_add(sc->units, &sc->n_units, s);
             break;
-        case ROLE_PROCURATOR:
-            break;
+        case ROLE_PROCURATOR: /* gives no scope over concerns */
+            continue;
         }
+        any = true;
     }
     if (!any)
         return yy_fail(&req->err, YY_FORBIDDEN, "forbidden", "没有权限查看群众意见", NULL);
@@ -1083,20 +1076,12 @@ static enum yy_err post_concern_action(struct request *req, struct response *res
 
 enum yy_err api_concerns_routes(struct router *r)
 {
-    static const struct {
-        const char *method, *pattern;
-        route_fn fn;
-    } routes[] = {
+    static const struct api_route routes[] = {
         {"POST", "/api/v1/concerns", post_concern},
         {"GET", "/api/v1/concerns", get_concerns},
         {"GET", "/api/v1/concerns/track/{tracking_code}", get_track},
         {"GET", "/api/v1/concerns/{id}", get_concern},
         {"POST", "/api/v1/concerns/{id}/actions", post_concern_action},
     };
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
+    return api_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -22,13 +22,6 @@
 #include "store/reception.h"
 #include "store/store.h"
 
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
-
 #define SUMMARY_MAX 5000
 #define NOTE_MAX 500
 #define DEFAULT_RANGE_DAYS 92 /* from today, when ?to= is absent */
@@ -407,32 +400,47 @@ static enum yy_err query_date(struct request *req, const char *key, int64_t *out
     return YY_OK;
 }
 
+/* ?from=&to= of a list of days: from defaults to today, to to DEFAULT_RANGE_DAYS
+ * after from; at most RC_RANGE_MAX_DAYS apart. */
+static enum yy_err query_range(struct request *req, int64_t *from, int64_t *to)
+{
+    bool has_from, has_to;
+    STORE(query_date(req, "from", from, &has_from));
+    STORE(query_date(req, "to", to, &has_to));
+    if (!has_from)
+        *from = today();
+    if (!has_to)
+        *to = *from + DEFAULT_RANGE_DAYS;
+    if (*to < *from)
+        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_range", "结束日期不能早于开始日期", "to");
+    if (*to - *from > RC_RANGE_MAX_DAYS)
+        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_range", "查询期间不能超过一年", "to");
+    return YY_OK;
+}
+
+/* The page of n days shown: items [*start, *end); the cursor is an offset. */
+static void page_slice(const struct page *pg, size_t n, size_t *start, size_t *end)
+{
+    *start = pg->after > 0 ? (size_t)pg->after : 0;
+    *end = *start + pg->limit < n ? *start + pg->limit : n;
+}
+
 static enum yy_err get_days(struct request *req, struct response *res)
 {
     struct station s;
     STORE(path_station(req, &s));
     struct page pg;
     STORE(api_page(req, &pg));
-    int64_t from = today(), to;
-    bool has_from, has_to;
-    STORE(query_date(req, "from", &from, &has_from));
-    STORE(query_date(req, "to", &to, &has_to));
-    if (!has_from)
-        from = today();
-    if (!has_to)
-        to = from + DEFAULT_RANGE_DAYS;
-    if (to < from)
-        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_range", "结束日期不能早于开始日期", "to");
-    if (to - from > RC_RANGE_MAX_DAYS)
-        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_range", "查询期间不能超过一年", "to");
+    int64_t from, to;
+    STORE(query_range(req, &from, &to));
     struct reception_plan p;
     struct reception_day *days;
     size_t n;
     STORE(store_reception_days(api_app(req)->db, req->arena, calendar_of(req), s.id, from, to, &p,
                                &days, &n, &req->err));
     json_t *items = json_array();
-    size_t start = pg.after > 0 ? (size_t)pg.after : 0;
-    size_t end = start + pg.limit < n ? start + pg.limit : n;
+    size_t start, end;
+    page_slice(&pg, n, &start, &end);
     for (size_t i = start; i < end; i++)
         json_array_append_new(items, day_json(&p, &days[i]));
     return api_reply(res, 200, api_list(items, end < n ? api_cursor(req, (int64_t)end) : NULL));
@@ -447,25 +455,15 @@ static enum yy_err get_deputy_days(struct request *req, struct response *res)
     STORE(store_deputy_get(api_app(req)->db, req->arena, id, &dep, &req->err));
     struct page pg;
     STORE(api_page(req, &pg));
-    int64_t from = today(), to;
-    bool has_from, has_to;
-    STORE(query_date(req, "from", &from, &has_from));
-    STORE(query_date(req, "to", &to, &has_to));
-    if (!has_from)
-        from = today();
-    if (!has_to)
-        to = from + DEFAULT_RANGE_DAYS;
-    if (to < from)
-        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_range", "结束日期不能早于开始日期", "to");
-    if (to - from > RC_RANGE_MAX_DAYS)
-        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_range", "查询期间不能超过一年", "to");
+    int64_t from, to;
+    STORE(query_range(req, &from, &to));
     struct reception_day *days;
     size_t n;
     STORE(store_reception_days_of_deputy(api_app(req)->db, req->arena, calendar_of(req), id, from,
                                          to, &days, &n, &req->err));
     json_t *items = json_array();
-    size_t start = pg.after > 0 ? (size_t)pg.after : 0;
-    size_t end = start + pg.limit < n ? start + pg.limit : n;
+    size_t start, end;
+    page_slice(&pg, n, &start, &end);
     for (size_t i = start; i < end; i++) {
         const struct reception_day *d = &days[i];
         json_array_append_new(
@@ -492,14 +490,22 @@ static enum yy_err get_day(struct request *req, struct response *res)
     return api_reply(res, 200, day_json(&p, &d));
 }
 
+/* The start of a station staff's handler on one reception day: the station
+ * and the date in the path, and the caller its staff (*as: the role the
+ * audit names). */
+static enum yy_err staff_day(struct request *req, struct station *s, const char **as, int64_t *day)
+{
+    STORE(path_station(req, s));
+    STORE(require_station_staff(req, s, as));
+    return path_date(req, day);
+}
+
 static enum yy_err put_duty(struct request *req, struct response *res)
 {
     struct station s;
-    STORE(path_station(req, &s));
     const char *as;
-    STORE(require_station_staff(req, &s, &as));
     int64_t day;
-    STORE(path_date(req, &day));
+    STORE(staff_day(req, &s, &as, &day));
     json_t *body;
     STORE(api_body_object(req, &body));
     static const char *const allowed[] = {"deputy_ids", NULL};
@@ -572,6 +578,21 @@ static void free_slots(struct request *req, const struct reception_plan *p,
     req->err.n_allowed = k;
 }
 
+/* The visitor's fields of a booking or a walk-in: name, phone (empty: none)
+ * and note, each optional here. */
+static enum yy_err visitor_read(struct request *req, json_t *body, const char **name,
+                                const char **phone, const char **note)
+{
+    enum yy_err rc = json_get_text(req, body, "name", false, 50, false, name, NULL);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "phone", false, 20, false, phone, NULL);
+    if (rc == YY_OK)
+        rc = json_get_text(req, body, "note", false, NOTE_MAX, true, note, NULL);
+    if (rc == YY_OK && *phone && !**phone)
+        *phone = NULL;
+    return rc;
+}
+
 static enum yy_err post_booking(struct request *req, struct response *res)
 {
     struct station s;
@@ -586,11 +607,7 @@ static enum yy_err post_booking(struct request *req, struct response *res)
     if (rc == YY_OK)
         rc = json_get_text(req, body, "slot", true, 5, false, &slot_text, NULL);
     if (rc == YY_OK)
-        rc = json_get_text(req, body, "name", false, 50, false, &name, NULL);
-    if (rc == YY_OK)
-        rc = json_get_text(req, body, "phone", false, 20, false, &phone, NULL);
-    if (rc == YY_OK)
-        rc = json_get_text(req, body, "note", false, NOTE_MAX, true, &note, NULL);
+        rc = visitor_read(req, body, &name, &phone, &note);
     json_decref(body);
     if (rc != YY_OK)
         return rc;
@@ -598,8 +615,6 @@ static enum yy_err post_booking(struct request *req, struct response *res)
     bool logged_in = caller->via != AUTH_NONE;
     if (name && !*name)
         name = NULL;
-    if (phone && !*phone)
-        phone = NULL;
     if (!name && logged_in)
         name = caller->user.name;
     if (!name || !*name)
@@ -725,11 +740,9 @@ static json_t *booking_staff_json(const struct reception_booking *b)
 static enum yy_err get_bookings(struct request *req, struct response *res)
 {
     struct station s;
-    STORE(path_station(req, &s));
     const char *as;
-    STORE(require_station_staff(req, &s, &as));
     int64_t day;
-    STORE(path_date(req, &day));
+    STORE(staff_day(req, &s, &as, &day));
     struct reception_booking *bs;
     size_t n;
     STORE(store_reception_bookings(api_app(req)->db, req->arena, s.id, day, &bs, &n, &req->err));
@@ -742,27 +755,19 @@ static enum yy_err get_bookings(struct request *req, struct response *res)
 static enum yy_err post_walk_in(struct request *req, struct response *res)
 {
     struct station s;
-    STORE(path_station(req, &s));
     const char *as;
-    STORE(require_station_staff(req, &s, &as));
     int64_t day;
-    STORE(path_date(req, &day));
+    STORE(staff_day(req, &s, &as, &day));
     json_t *body;
     STORE(api_body_object(req, &body));
     static const char *const allowed[] = {"name", "phone", "note", NULL};
     const char *name = NULL, *phone = NULL, *note = NULL;
     enum yy_err rc = json_only_fields(body, allowed, &req->err);
     if (rc == YY_OK)
-        rc = json_get_text(req, body, "name", false, 50, false, &name, NULL);
-    if (rc == YY_OK)
-        rc = json_get_text(req, body, "phone", false, 20, false, &phone, NULL);
-    if (rc == YY_OK)
-        rc = json_get_text(req, body, "note", false, NOTE_MAX, true, &note, NULL);
+        rc = visitor_read(req, body, &name, &phone, &note);
     json_decref(body);
     if (rc != YY_OK)
         return rc;
-    if (phone && !*phone)
-        phone = NULL;
     if (phone && !concern_phone_valid(phone))
         return yy_fail(&req->err, YY_BAD_INPUT, "invalid_phone",
                        "电话须为11位手机号或带区号的固定电话", "phone");
@@ -858,11 +863,9 @@ static enum yy_err check_concerns(struct request *req, const struct station *s, 
 static enum yy_err post_record(struct request *req, struct response *res)
 {
     struct station s;
-    STORE(path_station(req, &s));
     const char *as;
-    STORE(require_station_staff(req, &s, &as));
     int64_t day;
-    STORE(path_date(req, &day));
+    STORE(staff_day(req, &s, &as, &day));
     json_t *body;
     STORE(api_body_object(req, &body));
     static const char *const allowed[] = {"summary",     "deputy_ids",     "residents_received",
@@ -965,11 +968,9 @@ static enum yy_err post_record(struct request *req, struct response *res)
 static enum yy_err get_record(struct request *req, struct response *res)
 {
     struct station s;
-    STORE(path_station(req, &s));
     const char *as;
-    STORE(require_station_staff(req, &s, &as));
     int64_t day;
-    STORE(path_date(req, &day));
+    STORE(staff_day(req, &s, &as, &day));
     struct reception_record r;
     enum yy_err rc =
         store_reception_record_get(api_app(req)->db, req->arena, s.id, day, &r, &req->err);
@@ -981,10 +982,7 @@ static enum yy_err get_record(struct request *req, struct response *res)
 
 enum yy_err api_receptions_routes(struct router *r)
 {
-    static const struct {
-        const char *method, *pattern;
-        route_fn fn;
-    } routes[] = {
+    static const struct api_route routes[] = {
         {"GET", "/api/v1/stations/{id}/reception-schedule", get_schedule},
         {"PUT", "/api/v1/stations/{id}/reception-schedule", put_schedule},
         {"GET", "/api/v1/stations/{id}/reception-days", get_days},
@@ -998,10 +996,5 @@ enum yy_err api_receptions_routes(struct router *r)
         {"POST", "/api/v1/reception-bookings/{code}/cancel", post_cancel},
         {"GET", "/api/v1/deputies/{id}/reception-days", get_deputy_days},
     };
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
+    return api_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -23,6 +23,23 @@ static void write_int(struct jsonw *w, const char *key, int64_t v)
     jsonw_int(w, v);
 }
 
+/* key: s, a JSON string (NULL: null). */
+static void write_text(struct jsonw *w, const char *key, const char *s)
+{
+    jsonw_key(w, key);
+    jsonw_string(w, s);
+}
+
+/* key: id, or null for none (0). */
+static void write_id(struct jsonw *w, const char *key, int64_t id)
+{
+    jsonw_key(w, key);
+    if (id)
+        jsonw_int(w, id);
+    else
+        jsonw_null(w);
+}
+
 static void write_time(struct jsonw *w, const char *key, int64_t t)
 {
     jsonw_key(w, key);
@@ -101,10 +118,8 @@ static void write_summary(struct jsonw *w, const struct record_summary *s)
     jsonw_array_begin(w);
     for (size_t i = 0; i < s->n_classes; i++) {
         jsonw_object_begin(w);
-        jsonw_key(w, "class");
-        jsonw_string(w, s->classes[i]);
-        jsonw_key(w, "label");
-        jsonw_string(w, reply_class_label_zh(s->classes[i]));
+        write_text(w, "class", s->classes[i]);
+        write_text(w, "label", reply_class_label_zh(s->classes[i]));
         write_int(w, "count", s->class_counts[i]);
         jsonw_object_end(w);
     }
@@ -126,21 +141,13 @@ static void write_activities(struct jsonw *w, const struct record_activity *x, s
     for (size_t i = 0; i < n; i++) {
         jsonw_object_begin(w);
         write_int(w, "id", x[i].id);
-        jsonw_key(w, "kind");
-        jsonw_string(w, x[i].kind);
-        jsonw_key(w, "title");
-        jsonw_string(w, x[i].title);
-        jsonw_key(w, "status");
-        jsonw_string(w, x[i].status);
+        write_text(w, "kind", x[i].kind);
+        write_text(w, "title", x[i].title);
+        write_text(w, "status", x[i].status);
         write_time(w, "starts_at", x[i].starts_at);
         write_time(w, "ends_at", x[i].ends_at);
-        jsonw_key(w, "station_id");
-        if (x[i].station_id)
-            jsonw_int(w, x[i].station_id);
-        else
-            jsonw_null(w);
-        jsonw_key(w, "place");
-        jsonw_string(w, x[i].station_name ? x[i].station_name : x[i].venue);
+        write_id(w, "station_id", x[i].station_id);
+        write_text(w, "place", x[i].station_name ? x[i].station_name : x[i].venue);
         jsonw_object_end(w);
     }
     jsonw_array_end(w);
@@ -157,15 +164,12 @@ static void write_receptions(struct jsonw *w, const struct record_reception *x, 
         jsonw_object_begin(w);
         write_int(w, "id", x[i].id);
         write_int(w, "station_id", x[i].station_id);
-        jsonw_key(w, "station_name");
-        jsonw_string(w, x[i].station_name);
-        jsonw_key(w, "date");
-        jsonw_string(w, day);
+        write_text(w, "station_name", x[i].station_name);
+        write_text(w, "date", day);
         write_int(w, "residents_received", x[i].residents_received);
         write_int(w, "concerns", x[i].concerns);
         if (view == RECORD_FULL) { /* what residents raised: not public */
-            jsonw_key(w, "summary");
-            jsonw_string(w, x[i].summary);
+            write_text(w, "summary", x[i].summary);
         }
         jsonw_object_end(w);
     }
@@ -179,23 +183,15 @@ static void write_concerns(struct jsonw *w, const struct record_concern *c, size
     for (size_t i = 0; i < n; i++) {
         jsonw_object_begin(w);
         write_int(w, "id", c[i].id);
-        jsonw_key(w, "title");
-        jsonw_string(w, c[i].title);
-        jsonw_key(w, "category");
-        jsonw_string(w, c[i].category);
-        jsonw_key(w, "status");
-        jsonw_string(w, c[i].status);
-        jsonw_key(w, "outcome");
-        jsonw_string(w, record_concern_outcome_name(record_concern_outcome_of(c[i].status)));
+        write_text(w, "title", c[i].title);
+        write_text(w, "category", c[i].category);
+        write_text(w, "status", c[i].status);
+        write_text(w, "outcome",
+                   record_concern_outcome_name(record_concern_outcome_of(c[i].status)));
         write_time(w, "claimed_at", c[i].claimed_at);
         write_time(w, "resolved_at", c[i].resolved_at);
-        jsonw_key(w, "rating");
-        jsonw_string(w, c[i].rating);
-        jsonw_key(w, "suggestion_id");
-        if (c[i].suggestion_id)
-            jsonw_int(w, c[i].suggestion_id);
-        else
-            jsonw_null(w);
+        write_text(w, "rating", c[i].rating);
+        write_id(w, "suggestion_id", c[i].suggestion_id);
         jsonw_object_end(w);
     }
     jsonw_array_end(w);
@@ -208,17 +204,12 @@ static void write_suggestions(struct jsonw *w, const struct record_suggestion *s
     for (size_t i = 0; i < n; i++) {
         jsonw_object_begin(w);
         write_int(w, "id", s[i].id);
-        jsonw_key(w, "title");
-        jsonw_string(w, s[i].title);
-        jsonw_key(w, "category");
-        jsonw_string(w, s[i].category);
-        jsonw_key(w, "role");
-        jsonw_string(w, s[i].author ? "author" : "cosigner");
-        jsonw_key(w, "status");
-        jsonw_string(w, s[i].status);
-        jsonw_key(w, "outcome");
-        jsonw_string(w,
-                     record_suggestion_outcome_name(record_suggestion_outcome_of(s[i].status)));
+        write_text(w, "title", s[i].title);
+        write_text(w, "category", s[i].category);
+        write_text(w, "role", s[i].author ? "author" : "cosigner");
+        write_text(w, "status", s[i].status);
+        write_text(w, "outcome",
+                   record_suggestion_outcome_name(record_suggestion_outcome_of(s[i].status)));
         jsonw_key(w, "published");
         jsonw_bool(w, s[i].published);
         jsonw_key(w, "key");
@@ -233,10 +224,8 @@ static void write_suggestions(struct jsonw *w, const struct record_suggestion *s
         jsonw_key(w, "evaluation");
         if (s[i].result) {
             jsonw_object_begin(w);
-            jsonw_key(w, "attitude");
-            jsonw_string(w, s[i].attitude);
-            jsonw_key(w, "result");
-            jsonw_string(w, s[i].result);
+            write_text(w, "attitude", s[i].attitude);
+            write_text(w, "result", s[i].result);
             jsonw_object_end(w);
         } else {
             jsonw_null(w);
@@ -308,13 +297,11 @@ static enum yy_err get_record(struct request *req, struct response *res)
     jsonw_key(&w, "deputy");
     jsonw_object_begin(&w);
     write_int(&w, "id", d.id);
-    jsonw_key(&w, "name");
-    jsonw_string(&w, d.name);
+    write_text(&w, "name", d.name);
     jsonw_object_end(&w);
     write_day(&w, "from", from_day);
     write_day(&w, "to", to_day);
-    jsonw_key(&w, "view");
-    jsonw_string(&w, record_view_name(view));
+    write_text(&w, "view", record_view_name(view));
     write_summary(&w, &sum);
     write_activities(&w, acts, n_acts);
     write_receptions(&w, recs, n_recs, view);

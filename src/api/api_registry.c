@@ -13,14 +13,6 @@
 #include "store/reception.h"
 #include "store/store.h"
 
-/* Store errors carry their own message; copy into the request's error. */
-#define STORE(call)                                                                               \
-    do {                                                                                          \
-        enum yy_err rc_ = (call);                                                                 \
-        if (rc_ != YY_OK)                                                                         \
-            return rc_;                                                                           \
-    } while (0)
-
 static json_t *id_or_null(int64_t id)
 {
     return id ? json_integer(id) : json_null();
@@ -32,6 +24,75 @@ static void write_id_or_null(struct jsonw *w, int64_t id)
         jsonw_int(w, id);
     else
         jsonw_null(w);
+}
+
+/* ---- upkeep: creating and editing records (admin) ------------------------- */
+
+/* What differs between the kinds of record admin keeps (regions, stations,
+ * deputies, units); the create and update handlers are the same steps over
+ * these.  rec points at the kind's struct. */
+struct upkeep {
+    const char *entity;                        /* in the audit */
+    const char *create_action, *update_action; /* NULL: no update */
+    /* Reads the fields present in body over rec (all required when creating). */
+    enum yy_err (*from_json)(struct request *req, json_t *body, bool create, void *rec);
+    /* Inside the transaction: insert rec (setting its id), lock and read
+     * record id into rec, write rec back. */
+    enum yy_err (*add)(struct request *req, struct db *db, void *rec);
+    enum yy_err (*get_for_update)(struct request *req, struct db *db, int64_t id, void *rec);
+    enum yy_err (*update)(struct request *req, struct db *db, void *rec);
+    /* What the audit keeps of rec, and what the caller is shown. */
+    json_t *(*audit_json)(const struct request *req, const void *rec);
+    json_t *(*json)(const struct request *req, const void *rec);
+};
+
+/* POST: read the body into rec (its defaults set by the caller), insert it
+ * and its audit entry in one transaction, answer 201 with it.  *id is rec's
+ * id member. */
+static enum yy_err upkeep_create(struct request *req, struct response *res, const struct upkeep *k,
+                                 void *rec, const int64_t *id)
+{
+    STORE(api_require_role(req, ROLE_ADMIN));
+    json_t *body;
+    STORE(api_body_object(req, &body));
+    enum yy_err rc = k->from_json(req, body, true, rec);
+    json_decref(body);
+    if (rc != YY_OK)
+        return rc;
+    struct db *db = api_app(req)->db;
+    rc = store_begin(db, &req->err);
+    if (rc == YY_OK)
+        rc = k->add(req, db, rec);
+    if (rc == YY_OK)
+        rc = api_audit(req, "admin", k->create_action, k->entity, *id, k->audit_json(req, rec));
+    STORE(store_finish(db, rc, &req->err));
+    return api_reply(res, 201, k->json(req, rec));
+}
+
+/* PATCH: read, overlay the body and write in one transaction with the row
+ * locked, so a concurrent edit of other fields is not undone; answer 200. */
+static enum yy_err upkeep_update(struct request *req, struct response *res, const struct upkeep *k,
+                                 void *rec, const int64_t *id)
+{
+    STORE(api_require_role(req, ROLE_ADMIN));
+    struct db *db = api_app(req)->db;
+    int64_t path;
+    json_t *body;
+    STORE(path_id(req, &path));
+    STORE(api_body_object(req, &body));
+    enum yy_err rc = store_begin(db, &req->err);
+    if (rc == YY_OK) {
+        rc = k->get_for_update(req, db, path, rec);
+        if (rc == YY_OK)
+            rc = k->from_json(req, body, false, rec);
+        if (rc == YY_OK)
+            rc = k->update(req, db, rec);
+        if (rc == YY_OK)
+            rc = api_audit(req, "admin", k->update_action, k->entity, *id, k->audit_json(req, rec));
+        rc = store_finish(db, rc, &req->err);
+    }
+    json_decref(body);
+    return rc == YY_OK ? api_reply(res, 200, k->json(req, rec)) : rc;
 }
 
 /* ---- regions --------------------------------------------------------------- */
@@ -99,46 +160,66 @@ static enum yy_err get_regions(struct request *req, struct response *res)
     return api_reply_end(&w);
 }
 
-static enum yy_err post_region(struct request *req, struct response *res)
+/* Regions are only created (upkeep_create): every field is required. */
+static enum yy_err region_from_json(struct request *req, json_t *body, bool create, void *rec)
 {
-    STORE(api_require_role(req, ROLE_ADMIN));
-    json_t *body;
-    STORE(api_body_object(req, &body));
+    struct region *r = rec;
     static const char *const fields[] = {"kind", "name", "parent_id", NULL};
-    struct region r = {0};
     const char *kind = NULL;
     enum yy_err rc = json_only_fields(body, fields, &req->err);
     if (rc == YY_OK)
         rc = json_get_text(req, body, "kind", true, 32, false, &kind, NULL);
-    if (rc == YY_OK && !region_kind_from_name(kind, &r.kind))
+    if (rc == YY_OK && !region_kind_from_name(kind, &r->kind))
         rc = yy_fail(&req->err, YY_BAD_INPUT, "invalid_kind",
                      "区域类型须为 district、street、dev_zone 或 community", "kind");
     if (rc == YY_OK)
-        rc = json_get_text(req, body, "name", true, REGISTRY_NAME_MAX, false, &r.name, NULL);
+        rc = json_get_text(req, body, "name", true, REGISTRY_NAME_MAX, false, &r->name, NULL);
     if (rc == YY_OK)
-        rc = json_get_int(req, body, "parent_id", false, 1, INT64_MAX, &r.parent_id, NULL);
-    json_decref(body);
-    if (rc != YY_OK)
-        return rc;
-    struct db *db = api_app(req)->db;
-    rc = store_begin(db, &req->err);
-    if (rc == YY_OK)
-        rc = store_region_add(db, &r, &req->err);
-    if (rc == YY_OK)
-        rc = api_audit(req, "admin", "region.create", "region", r.id,
-                       json_pack("{s:s, s:s, s:I}", "kind", region_kind_name(r.kind), "name",
-                                 r.name, "parent_id", (json_int_t)r.parent_id));
-    STORE(store_finish(db, rc, &req->err));
-    return api_reply(res, 201,
-                     json_pack("{s:I, s:s, s:s, s:o, s:[]}", "id", (json_int_t)r.id, "kind",
-                               region_kind_name(r.kind), "name", r.name, "parent_id",
-                               id_or_null(r.parent_id), "children"));
+        rc = json_get_int(req, body, "parent_id", false, 1, INT64_MAX, &r->parent_id, NULL);
+    return rc;
+}
+
+static enum yy_err region_add(struct request *req, struct db *db, void *rec)
+{
+    return store_region_add(db, rec, &req->err);
+}
+
+static json_t *region_audit_json(const struct request *req, const void *rec)
+{
+    const struct region *r = rec;
+    return json_pack("{s:s, s:s, s:I}", "kind", region_kind_name(r->kind), "name", r->name,
+                     "parent_id", (json_int_t)r->parent_id);
+}
+
+/* A new region: no children yet. */
+static json_t *region_json(const struct request *req, const void *rec)
+{
+    const struct region *r = rec;
+    return json_pack("{s:I, s:s, s:s, s:o, s:[]}", "id", (json_int_t)r->id, "kind",
+                     region_kind_name(r->kind), "name", r->name, "parent_id",
+                     id_or_null(r->parent_id), "children");
+}
+
+static const struct upkeep region_upkeep = {
+    .entity = "region",
+    .create_action = "region.create",
+    .from_json = region_from_json,
+    .add = region_add,
+    .audit_json = region_audit_json,
+    .json = region_json,
+};
+
+static enum yy_err post_region(struct request *req, struct response *res)
+{
+    struct region r = {0};
+    return upkeep_create(req, res, &region_upkeep, &r, &r.id);
 }
 
 /* ---- stations -------------------------------------------------------------- */
 
-static json_t *station_json(const struct station *s)
+static json_t *station_json(const struct request *req, const void *rec)
 {
+    const struct station *s = rec;
     return json_pack("{s:I, s:s, s:s, s:s, s:I, s:o, s:s, s:f, s:f, s:s, s:s}", "id",
                      (json_int_t)s->id, "kind", station_kind_name(s->kind), "kind_label",
                      station_kind_label_zh(s->kind), "name", s->name, "street_id",
@@ -189,8 +270,9 @@ static bool caller_sees_private(const struct request *req, int64_t deputy_id)
 }
 
 /* What the audit keeps of a deputy: every field (the audit is for admin). */
-static json_t *deputy_audit_json(const struct deputy *d)
+static json_t *deputy_audit_json(const struct request *req, const void *rec)
 {
+    const struct deputy *d = rec;
     json_t *stations = json_array();
     for (size_t i = 0; i < d->n_station_ids; i++)
         json_array_append_new(stations, json_integer(d->station_ids[i]));
@@ -199,8 +281,9 @@ static json_t *deputy_audit_json(const struct deputy *d)
                      stations);
 }
 
-static json_t *deputy_json(const struct request *req, const struct deputy *d)
+static json_t *deputy_json(const struct request *req, const void *rec)
 {
+    const struct deputy *d = rec;
     json_t *levels = json_array();
     for (unsigned bit = LEVEL_NATIONAL; bit <= LEVEL_DISTRICT; bit <<= 1)
         if (d->levels & bit)
@@ -399,9 +482,9 @@ static enum yy_err get_station(struct request *req, struct response *res)
 }
 
 /* Reads station fields present in body over *s (all required when creating). */
-static enum yy_err station_from_json(struct request *req, json_t *body, bool create,
-                                     struct station *s)
+static enum yy_err station_from_json(struct request *req, json_t *body, bool create, void *rec)
 {
+    struct station *s = rec;
     static const char *const fields[] = {"kind",    "name",          "street_id",
                                          "community_id", "address", "lat",
                                          "lon",     "opening_hours", "reception_rule",
@@ -444,50 +527,43 @@ static enum yy_err station_from_json(struct request *req, json_t *body, bool cre
     return rc;
 }
 
+static enum yy_err station_add(struct request *req, struct db *db, void *rec)
+{
+    return store_station_add(db, rec, &req->err);
+}
+
+static enum yy_err station_get_for_update(struct request *req, struct db *db, int64_t id, void *rec)
+{
+    return store_station_get_for_update(db, req->arena, id, rec, &req->err);
+}
+
+static enum yy_err station_update(struct request *req, struct db *db, void *rec)
+{
+    return store_station_update(db, rec, &req->err);
+}
+
+static const struct upkeep station_upkeep = {
+    .entity = "station",
+    .create_action = "station.create",
+    .update_action = "station.update",
+    .from_json = station_from_json,
+    .add = station_add,
+    .get_for_update = station_get_for_update,
+    .update = station_update,
+    .audit_json = station_json,
+    .json = station_json,
+};
+
 static enum yy_err post_station(struct request *req, struct response *res)
 {
-    STORE(api_require_role(req, ROLE_ADMIN));
-    json_t *body;
-    STORE(api_body_object(req, &body));
     struct station s = {.address = "", .opening_hours = "", .reception_rule = ""};
-    enum yy_err rc = station_from_json(req, body, true, &s);
-    json_decref(body);
-    if (rc != YY_OK)
-        return rc;
-    struct db *db = api_app(req)->db;
-    rc = store_begin(db, &req->err);
-    if (rc == YY_OK)
-        rc = store_station_add(db, &s, &req->err);
-    if (rc == YY_OK)
-        rc = api_audit(req, "admin", "station.create", "station", s.id, station_json(&s));
-    STORE(store_finish(db, rc, &req->err));
-    return api_reply(res, 201, station_json(&s));
+    return upkeep_create(req, res, &station_upkeep, &s, &s.id);
 }
 
 static enum yy_err patch_station(struct request *req, struct response *res)
 {
-    STORE(api_require_role(req, ROLE_ADMIN));
-    struct db *db = api_app(req)->db;
-    int64_t id;
     struct station s;
-    json_t *body;
-    STORE(path_id(req, &id));
-    STORE(api_body_object(req, &body));
-    /* read, overlay and write in one transaction with the row locked, so a
-     * concurrent edit of other fields is not undone */
-    enum yy_err rc = store_begin(db, &req->err);
-    if (rc == YY_OK) {
-        rc = store_station_get_for_update(db, req->arena, id, &s, &req->err);
-        if (rc == YY_OK)
-            rc = station_from_json(req, body, false, &s);
-        if (rc == YY_OK)
-            rc = store_station_update(db, &s, &req->err);
-        if (rc == YY_OK)
-            rc = api_audit(req, "admin", "station.update", "station", s.id, station_json(&s));
-        rc = store_finish(db, rc, &req->err);
-    }
-    json_decref(body);
-    return rc == YY_OK ? api_reply(res, 200, station_json(&s)) : rc;
+    return upkeep_update(req, res, &station_upkeep, &s, &s.id);
 }
 
 /* ---- deputies -------------------------------------------------------------- */
@@ -531,9 +607,9 @@ static enum yy_err get_deputy(struct request *req, struct response *res)
     return api_reply(res, 200, deputy_json(req, &d));
 }
 
-static enum yy_err deputy_from_json(struct request *req, json_t *body, bool create,
-                                    struct deputy *d)
+static enum yy_err deputy_from_json(struct request *req, json_t *body, bool create, void *rec)
 {
+    struct deputy *d = rec;
     static const char *const fields[] = {"name", "levels", "sector",      "phone",
                                          "lat",  "lon",    "station_ids", NULL};
     enum yy_err rc = json_only_fields(body, fields, &req->err);
@@ -598,54 +674,50 @@ static enum yy_err deputy_from_json(struct request *req, json_t *body, bool crea
     return rc;
 }
 
+static enum yy_err deputy_add(struct request *req, struct db *db, void *rec)
+{
+    return store_deputy_add(db, req->arena, rec, &req->err);
+}
+
+static enum yy_err deputy_get_for_update(struct request *req, struct db *db, int64_t id, void *rec)
+{
+    return store_deputy_get_for_update(db, req->arena, id, rec, &req->err);
+}
+
+static enum yy_err deputy_update(struct request *req, struct db *db, void *rec)
+{
+    return store_deputy_update(db, req->arena, rec, &req->err);
+}
+
+static const struct upkeep deputy_upkeep = {
+    .entity = "deputy",
+    .create_action = "deputy.create",
+    .update_action = "deputy.update",
+    .from_json = deputy_from_json,
+    .add = deputy_add,
+    .get_for_update = deputy_get_for_update,
+    .update = deputy_update,
+    .audit_json = deputy_audit_json,
+    .json = deputy_json,
+};
+
 static enum yy_err post_deputy(struct request *req, struct response *res)
 {
-    STORE(api_require_role(req, ROLE_ADMIN));
-    json_t *body;
-    STORE(api_body_object(req, &body));
     struct deputy d = {.sector = ""};
-    enum yy_err rc = deputy_from_json(req, body, true, &d);
-    json_decref(body);
-    if (rc != YY_OK)
-        return rc;
-    struct db *db = api_app(req)->db;
-    rc = store_begin(db, &req->err);
-    if (rc == YY_OK)
-        rc = store_deputy_add(db, req->arena, &d, &req->err);
-    if (rc == YY_OK)
-        rc = api_audit(req, "admin", "deputy.create", "deputy", d.id, deputy_audit_json(&d));
-    STORE(store_finish(db, rc, &req->err));
-    return api_reply(res, 201, deputy_json(req, &d));
+    return upkeep_create(req, res, &deputy_upkeep, &d, &d.id);
 }
 
 static enum yy_err patch_deputy(struct request *req, struct response *res)
 {
-    STORE(api_require_role(req, ROLE_ADMIN));
-    struct db *db = api_app(req)->db;
-    int64_t id;
     struct deputy d;
-    json_t *body;
-    STORE(path_id(req, &id));
-    STORE(api_body_object(req, &body));
-    enum yy_err rc = store_begin(db, &req->err);
-    if (rc == YY_OK) {
-        rc = store_deputy_get_for_update(db, req->arena, id, &d, &req->err);
-        if (rc == YY_OK)
-            rc = deputy_from_json(req, body, false, &d);
-        if (rc == YY_OK)
-            rc = store_deputy_update(db, req->arena, &d, &req->err);
-        if (rc == YY_OK)
-            rc = api_audit(req, "admin", "deputy.update", "deputy", d.id, deputy_audit_json(&d));
-        rc = store_finish(db, rc, &req->err);
-    }
-    json_decref(body);
-    return rc == YY_OK ? api_reply(res, 200, deputy_json(req, &d)) : rc;
+    return upkeep_update(req, res, &deputy_upkeep, &d, &d.id);
 }
 
 /* ---- units ----------------------------------------------------------------- */
 
-static json_t *unit_json(const struct unit *u)
+static json_t *unit_json(const struct request *req, const void *rec)
 {
+    const struct unit *u = rec;
     return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->id, "name", u->name, "kind",
                      unit_kind_name(u->kind));
 }
@@ -682,11 +754,12 @@ static enum yy_err get_unit(struct request *req, struct response *res)
     struct unit u;
     STORE(path_id(req, &id));
     STORE(store_unit_get(api_app(req)->db, req->arena, id, &u, &req->err));
-    return api_reply(res, 200, unit_json(&u));
+    return api_reply(res, 200, unit_json(req, &u));
 }
 
-static enum yy_err unit_from_json(struct request *req, json_t *body, bool create, struct unit *u)
+static enum yy_err unit_from_json(struct request *req, json_t *body, bool create, void *rec)
 {
+    struct unit *u = rec;
     static const char *const fields[] = {"name", "kind", NULL};
     const char *kind = NULL;
     enum yy_err rc = json_only_fields(body, fields, &req->err);
@@ -703,48 +776,43 @@ static enum yy_err unit_from_json(struct request *req, json_t *body, bool create
     return rc;
 }
 
+static enum yy_err unit_add(struct request *req, struct db *db, void *rec)
+{
+    return store_unit_add(db, rec, &req->err);
+}
+
+static enum yy_err unit_get_for_update(struct request *req, struct db *db, int64_t id, void *rec)
+{
+    return store_unit_get_for_update(db, req->arena, id, rec, &req->err);
+}
+
+static enum yy_err unit_update(struct request *req, struct db *db, void *rec)
+{
+    return store_unit_update(db, rec, &req->err);
+}
+
+static const struct upkeep unit_upkeep = {
+    .entity = "unit",
+    .create_action = "unit.create",
+    .update_action = "unit.update",
+    .from_json = unit_from_json,
+    .add = unit_add,
+    .get_for_update = unit_get_for_update,
+    .update = unit_update,
+    .audit_json = unit_json,
+    .json = unit_json,
+};
+
 static enum yy_err post_unit(struct request *req, struct response *res)
 {
-    STORE(api_require_role(req, ROLE_ADMIN));
-    json_t *body;
-    STORE(api_body_object(req, &body));
     struct unit u = {.kind = UNIT_DEPARTMENT};
-    enum yy_err rc = unit_from_json(req, body, true, &u);
-    json_decref(body);
-    if (rc != YY_OK)
-        return rc;
-    struct db *db = api_app(req)->db;
-    rc = store_begin(db, &req->err);
-    if (rc == YY_OK)
-        rc = store_unit_add(db, &u, &req->err);
-    if (rc == YY_OK)
-        rc = api_audit(req, "admin", "unit.create", "unit", u.id, unit_json(&u));
-    STORE(store_finish(db, rc, &req->err));
-    return api_reply(res, 201, unit_json(&u));
+    return upkeep_create(req, res, &unit_upkeep, &u, &u.id);
 }
 
 static enum yy_err patch_unit(struct request *req, struct response *res)
 {
-    STORE(api_require_role(req, ROLE_ADMIN));
-    struct db *db = api_app(req)->db;
-    int64_t id;
     struct unit u;
-    json_t *body;
-    STORE(path_id(req, &id));
-    STORE(api_body_object(req, &body));
-    enum yy_err rc = store_begin(db, &req->err);
-    if (rc == YY_OK) {
-        rc = store_unit_get_for_update(db, req->arena, id, &u, &req->err);
-        if (rc == YY_OK)
-            rc = unit_from_json(req, body, false, &u);
-        if (rc == YY_OK)
-            rc = store_unit_update(db, &u, &req->err);
-        if (rc == YY_OK)
-            rc = api_audit(req, "admin", "unit.update", "unit", u.id, unit_json(&u));
-        rc = store_finish(db, rc, &req->err);
-    }
-    json_decref(body);
-    return rc == YY_OK ? api_reply(res, 200, unit_json(&u)) : rc;
+    return upkeep_update(req, res, &unit_upkeep, &u, &u.id);
 }
 
 /* ---- shared responses (api/cache.h) ---------------------------------------- */
@@ -787,10 +855,7 @@ static enum yy_err get_units_cached(struct request *req, struct response *res)
 
 enum yy_err api_registry_routes(struct router *r)
 {
-    static const struct {
-        const char *method, *pattern;
-        route_fn fn;
-    } routes[] = {
+    static const struct api_route routes[] = {
         {"GET", "/api/v1/regions", get_regions_cached},
         {"POST", "/api/v1/regions", post_region},
         {"GET", "/api/v1/stations", get_stations_cached},
@@ -806,10 +871,5 @@ enum yy_err api_registry_routes(struct router *r)
         {"GET", "/api/v1/units/{id}", get_unit},
         {"PATCH", "/api/v1/units/{id}", patch_unit},
     };
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
+    return api_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -149,6 +149,36 @@ static void write_handling(struct jsonw *w, const struct handling_counts *h)
     write_rate(w, "meeting_rate", r.meeting);
 }
 
+/* "by_status": {status: count, ...}, in the order of statuses. */
+static void write_by_status(struct jsonw *w, const char *const *statuses, const int64_t *counts,
+                            size_t n)
+{
+    jsonw_key(w, "by_status");
+    jsonw_object_begin(w);
+    for (size_t s = 0; s < n; s++)
+        write_int(w, statuses[s], counts[s]);
+    jsonw_object_end(w);
+}
+
+/* "by_category": [{category, count, <solved_key>}], most first; the tally's
+ * solved is written as solved_key. */
+static void write_by_category(struct jsonw *w, struct tallies *cats, const char *solved_key)
+{
+    if (cats->n)
+        qsort(cats->items, cats->n, sizeof(*cats->items), by_count_then_key);
+    jsonw_key(w, "by_category");
+    jsonw_array_begin(w);
+    for (size_t i = 0; i < cats->n; i++) {
+        jsonw_object_begin(w);
+        jsonw_key(w, "category");
+        jsonw_string(w, cats->items[i].key);
+        write_int(w, "count", cats->items[i].count);
+        write_int(w, solved_key, cats->items[i].solved);
+        jsonw_object_end(w);
+    }
+    jsonw_array_end(w);
+}
+
 static const char *const concern_statuses[] = {
     "new",     "accepted",  "declined", "resolved_on_site", "referred",
     "claimed", "converted", "merged",   "resolved",
@@ -236,25 +266,8 @@ static void write_concerns(struct jsonw *w, struct arena *a, const struct stats_
     write_concern_counts(w, &all);
     struct rating_counts ratings = {all.satisfied, all.basically_satisfied, all.dissatisfied};
     write_ratings(w, "ratings", &ratings);
-    jsonw_key(w, "by_status");
-    jsonw_object_begin(w);
-    for (size_t s = 0; s < sizeof(concern_statuses) / sizeof(concern_statuses[0]); s++)
-        write_int(w, concern_statuses[s], by_status[s]);
-    jsonw_object_end(w);
-
-    if (cats.n)
-        qsort(cats.items, cats.n, sizeof(*cats.items), by_count_then_key);
-    jsonw_key(w, "by_category");
-    jsonw_array_begin(w);
-    for (size_t i = 0; i < cats.n; i++) {
-        jsonw_object_begin(w);
-        jsonw_key(w, "category");
-        jsonw_string(w, cats.items[i].key);
-        write_int(w, "count", cats.items[i].count);
-        write_int(w, "resolved", cats.items[i].solved);
-        jsonw_object_end(w);
-    }
-    jsonw_array_end(w);
+    write_by_status(w, concern_statuses, by_status, sizeof(by_status) / sizeof(by_status[0]));
+    write_by_category(w, &cats, "resolved");
 
     if (streets.n)
         qsort(streets.items, streets.n, sizeof(*streets.items), by_id);
@@ -340,25 +353,8 @@ static void write_suggestions(struct jsonw *w, struct arena *a, const struct sta
     jsonw_key(w, "suggestions");
     jsonw_object_begin(w);
     write_int(w, "total", (int64_t)r->n_suggestions);
-    jsonw_key(w, "by_status");
-    jsonw_object_begin(w);
-    for (size_t k = 0; k < n_status; k++)
-        write_int(w, suggestion_statuses[k], by_status[k]);
-    jsonw_object_end(w);
-
-    if (cats.n)
-        qsort(cats.items, cats.n, sizeof(*cats.items), by_count_then_key);
-    jsonw_key(w, "by_category");
-    jsonw_array_begin(w);
-    for (size_t i = 0; i < cats.n; i++) {
-        jsonw_object_begin(w);
-        jsonw_key(w, "category");
-        jsonw_string(w, cats.items[i].key);
-        write_int(w, "count", cats.items[i].count);
-        write_int(w, "solved", cats.items[i].solved);
-        jsonw_object_end(w);
-    }
-    jsonw_array_end(w);
+    write_by_status(w, suggestion_statuses, by_status, n_status);
+    write_by_category(w, &cats, "solved");
 
     jsonw_key(w, "by_street");
     jsonw_array_begin(w);

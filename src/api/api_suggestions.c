@@ -38,13 +38,6 @@
 #include "store/store.h"
 #include "store/suggestion.h"
 
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
-
 /* ---- the caller ------------------------------------------------------------------ */
 
 static void caller_of(struct request *req, struct sg_caller *c)
@@ -834,10 +827,7 @@ static enum yy_err post_rating(struct request *req, struct response *res)
 
 enum yy_err api_suggestions_routes(struct router *r)
 {
-    static const struct {
-        const char *method, *pattern;
-        route_fn fn;
-    } routes[] = {
+    static const struct api_route routes[] = {
         {"GET", "/api/v1/suggestions", get_suggestions},
         {"POST", "/api/v1/suggestions", post_suggestion},
         {"GET", "/api/v1/suggestions/{id}", get_suggestion},
@@ -845,10 +835,5 @@ enum yy_err api_suggestions_routes(struct router *r)
         {"POST", "/api/v1/suggestions/{id}/actions", post_action},
         {"POST", "/api/v1/suggestions/{id}/ratings", post_rating},
     };
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
+    return api_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
 }
