@@ -489,15 +489,60 @@ enum yy_err web_path_int(struct request *req, const char *name, int64_t *out)
     return YY_OK;
 }
 
-bool web_token_shaped(const char *t)
+enum yy_err web_api_page(struct request *req, const char *path, json_t **out)
 {
-    if (!t || strlen(t) != TOKEN_LEN)
+    const char *cursor = kvlist_get(&req->query, "cursor");
+    if (cursor) {
+        if (*cursor && !web_token_chars(cursor, SIZE_MAX))
+            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter", "分页参数无效", "cursor");
+        path = arena_printf(req->arena, "%s&cursor=%s", path, cursor);
+    }
+    int st;
+    STORE(web_api_call(req, "GET", path, NULL, &st, out, NULL));
+    web_times(*out);
+    return YY_OK;
+}
+
+json_t *web_form_fields(const struct kvlist *in, const char *const *names,
+                        const struct yy_error *err, bool *placed)
+{
+    json_t *f = json_object();
+    for (size_t i = 0; names[i]; i++) {
+        const char *v = in ? kvlist_get(in, names[i]) : NULL;
+        json_t *o = json_pack("{s:s}", "value", v ? v : "");
+        if (err && err->field && !strcmp(err->field, names[i])) {
+            json_object_set_new(o, "error", json_string(err->message ? err->message : "请检查"));
+            *placed = true;
+        }
+        json_object_set_new(f, names[i], o);
+    }
+    return f;
+}
+
+enum yy_err web_add_routes(struct router *r, const struct web_route *routes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
+        if (rc != YY_OK)
+            return rc;
+    }
+    return YY_OK;
+}
+
+bool web_token_chars(const char *s, size_t max)
+{
+    if (!s || !*s || strlen(s) > max)
         return false;
-    for (const char *p = t; *p; p++)
+    for (const char *p = s; *p; p++)
         if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
               *p == '-' || *p == '_'))
             return false;
     return true;
+}
+
+bool web_token_shaped(const char *t)
+{
+    return t && strlen(t) == TOKEN_LEN && web_token_chars(t, TOKEN_LEN);
 }
 
 enum yy_err web_form_result(struct request *req, const char **result)

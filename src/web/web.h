@@ -9,6 +9,7 @@
 #define YOUYUE_WEB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -64,6 +65,14 @@ enum yy_err web_cached(struct request *req, struct response *res, const char *ex
  * or a body that does not parse. */
 enum yy_err web_form(struct request *req, struct kvlist *out);
 
+/* A form's fields for a template: {NAME: {"value": as typed in in (NULL: a
+ * new form, ""), "error"?}} for each of names (NULL-terminated).  err's
+ * message goes beside the field it names, and then *placed is set to true
+ * (it is never set to false: the caller starts it false, and a page of
+ * several forms may share it). */
+json_t *web_form_fields(const struct kvlist *in, const char *const *names,
+                        const struct yy_error *err, bool *placed);
+
 /* Calls the API route (method, path with an optional query) in-process as the
  * same caller, with body (stolen, may be NULL) as its JSON body.  On success
  * *out is the JSON answer (the caller decrefs) and *status its status; on
@@ -71,6 +80,13 @@ enum yy_err web_form(struct request *req, struct kvlist *out);
  * set_cookie (may be NULL) receives the answer's Set-Cookie header. */
 enum yy_err web_api_call(struct request *req, const char *method, const char *path, json_t *body,
                          int *status, json_t **out, const char **set_cookie);
+
+/* One page of an API list: GET path (its query begun, e.g. "?limit=20")
+ * with the request's ?cursor= appended as it came (400 invalid_parameter
+ * beside "cursor" unless it is letters, digits, - and _), as the same caller
+ * (web_api_call), its times made readable (web_times).  *out: the answer,
+ * the caller decrefs. */
+enum yy_err web_api_page(struct request *req, const char *path, json_t **out);
 
 /* The home page of u's role (docs/WEB.md "Navigation"): /staff/ for the
  * office, leaders, street and community staff and procurators, /deputy/,
@@ -91,6 +107,10 @@ void web_label_timeline(json_t *timeline, const char *(*label)(const char *actio
  * is missing or not one. */
 enum yy_err web_path_int(struct request *req, const char *name, int64_t *out);
 
+/* Whether s is 1 to max characters of letters, digits, - and _: a cursor, a
+ * code or a form token as it may travel in a link. */
+bool web_token_chars(const char *s, size_t max);
+
 /* Whether t has the shape of a one-time form token (TOKEN_LEN characters of
  * base64url), before it is hashed and looked up. */
 bool web_token_shaped(const char *t);
@@ -100,6 +120,14 @@ bool web_token_shaped(const char *t);
  * stored, or NULL while it is still running; 404 (not_found) for a token of
  * the wrong shape or one never used. */
 enum yy_err web_form_result(struct request *req, const char **result);
+
+/* A page route of a file's table, and adding a table's routes (the first
+ * error of router_add, e.g. a duplicate). */
+struct web_route {
+    const char *method, *pattern;
+    route_fn fn;
+};
+enum yy_err web_add_routes(struct router *r, const struct web_route *routes, size_t n);
 
 /* Page routes, one per file. */
 enum yy_err web_resident_routes(struct router *r);

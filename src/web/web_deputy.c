@@ -916,22 +916,24 @@ static enum yy_err suggestion_page(struct request *req, struct response *res, in
             json_object_set_new(wd, "error", json_string(err->message));
         json_object_set_new(data, "withdraw", wd);
     }
+    /* ?done=ACTION after an action (post-redirect-get): what it did */
+    static const char *const done_notices[][2] = {
+        {"submit", "建议已提交。"},
+        {"evaluate", "评价已提交。"},
+        {"withdraw", "撤回意见已记录。"},
+        {"edit", "草稿已修改。"},
+        {"cosign", "您已确认联名。"},
+        {"decline_cosign", "已告知领衔代表您不同意联名。"},
+    };
     const char *done = kvlist_get(&req->query, "done");
+    const char *notice = NULL;
     if (kvlist_get(&req->query, "new"))
-        json_object_set_new(data, "notice",
-                            json_string("建议草稿已保存。可以继续修改联名代表后提交。"));
-    else if (done && !strcmp(done, "submit"))
-        json_object_set_new(data, "notice", json_string("建议已提交。"));
-    else if (done && !strcmp(done, "evaluate"))
-        json_object_set_new(data, "notice", json_string("评价已提交。"));
-    else if (done && !strcmp(done, "withdraw"))
-        json_object_set_new(data, "notice", json_string("撤回意见已记录。"));
-    else if (done && !strcmp(done, "edit"))
-        json_object_set_new(data, "notice", json_string("草稿已修改。"));
-    else if (done && !strcmp(done, "cosign"))
-        json_object_set_new(data, "notice", json_string("您已确认联名。"));
-    else if (done && !strcmp(done, "decline_cosign"))
-        json_object_set_new(data, "notice", json_string("已告知领衔代表您不同意联名。"));
+        notice = "建议草稿已保存。可以继续修改联名代表后提交。";
+    for (size_t k = 0; !notice && done && k < sizeof(done_notices) / sizeof(done_notices[0]); k++)
+        if (!strcmp(done, done_notices[k][0]))
+            notice = done_notices[k][1];
+    if (notice)
+        json_object_set_new(data, "notice", json_string(notice));
     return web_page(req, res, status, "deputy_suggestion", data);
 }
 
@@ -1159,10 +1161,7 @@ static enum yy_err get_deputy_root(struct request *req, struct response *res)
 
 enum yy_err web_deputy_routes(struct router *r)
 {
-    static const struct {
-        const char *method, *pattern;
-        route_fn fn;
-    } routes[] = {
+    static const struct web_route routes[] = {
         {"GET", "/deputy", get_deputy_root},
         {"GET", "/deputy/", get_home},
         {"GET", "/deputy/concerns", get_concerns},
@@ -1184,10 +1183,5 @@ enum yy_err web_deputy_routes(struct router *r)
         {"POST", "/deputy/suggestions/{id}/decline_cosign", post_decline_cosign},
         {"GET", "/deputy/record", get_record},
     };
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
+    return web_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -131,17 +131,8 @@ static bool ids_has(json_t *ids, int64_t id)
 static json_t *form_fields(const struct kvlist *in, const char *const *names,
                            const struct yy_error *err)
 {
-    json_t *f = json_object();
     bool placed = false;
-    for (size_t i = 0; names[i]; i++) {
-        const char *v = in ? kvlist_get(in, names[i]) : NULL;
-        json_t *o = json_pack("{s:s}", "value", v ? v : "");
-        if (err && err->field && !strcmp(err->field, names[i])) {
-            json_object_set_new(o, "error", json_string(err->message));
-            placed = true;
-        }
-        json_object_set_new(f, names[i], o);
-    }
+    json_t *f = web_form_fields(in, names, err, &placed);
     if (err && !placed)
         json_object_set_new(f, "alert",
                             json_string(err->message ? err->message : "提交的内容有误"));
@@ -240,20 +231,9 @@ static enum yy_err activities_page(struct request *req, struct response *res, in
                                    const struct kvlist *in, const struct yy_error *err,
                                    const char *token)
 {
-    const char *cursor = kvlist_get(&req->query, "cursor");
-    const char *path = arena_printf(req->arena, "/api/v1/activities?limit=%d", ACTIVITIES_PAGE);
-    if (cursor) {
-        for (const char *p = cursor; *p; p++)
-            if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-                return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter", "分页参数无效",
-                               "cursor");
-        path = arena_printf(req->arena, "%s&cursor=%s", path, cursor);
-    }
-    int st;
     json_t *out;
-    STORE(web_api_call(req, "GET", path, NULL, &st, &out, NULL));
-    web_times(out);
+    STORE(web_api_page(
+        req, arena_printf(req->arena, "/api/v1/activities?limit=%d", ACTIVITIES_PAGE), &out));
     json_t *mine = json_array();
     size_t i;
     json_t *a;
@@ -1267,10 +1247,7 @@ static enum yy_err post_record(struct request *req, struct response *res)
 
 enum yy_err web_events_routes(struct router *r)
 {
-    static const struct {
-        const char *method, *pattern;
-        route_fn fn;
-    } routes[] = {
+    static const struct web_route routes[] = {
         {"GET", "/staff/activities", get_activities},
         {"POST", "/staff/activities", post_activities},
         {"GET", "/staff/activities/{id}", get_activity},
@@ -1285,10 +1262,5 @@ enum yy_err web_events_routes(struct router *r)
         {"POST", "/staff/receptions/{id}/days/{date}/walk-ins", post_walk_in},
         {"POST", "/staff/receptions/{id}/days/{date}/record", post_record},
     };
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
+    return web_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

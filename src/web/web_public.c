@@ -38,37 +38,6 @@ static const char *const kinds[][2] = {{"learn", "共学"},    {"talk", "共话"
 
 /* ---- small helpers ------------------------------------------------------------- */
 
-/* Letters, digits, - and _ only (a cursor or a code going back into a path). */
-static bool plain(const char *s, size_t max)
-{
-    if (!s || !*s || strlen(s) > max)
-        return false;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_'))
-            return false;
-    return true;
-}
-
-/* The form's fields as typed ({NAME: {value, error?}}), the error beside the
- * field it names; *placed says whether it found its field. */
-static json_t *form_fields(const struct kvlist *in, const char *const *names,
-                           const struct yy_error *err, bool *placed)
-{
-    json_t *f = json_object();
-    *placed = false;
-    for (size_t i = 0; names[i]; i++) {
-        const char *v = in ? kvlist_get(in, names[i]) : NULL;
-        json_t *o = json_pack("{s:s}", "value", v ? v : "");
-        if (err && err->field && !strcmp(err->field, names[i])) {
-            json_object_set_new(o, "error", json_string(err->message ? err->message : "请检查"));
-            *placed = true;
-        }
-        json_object_set_new(f, names[i], o);
-    }
-    return f;
-}
-
 /* The status of a page that shows an API refusal. */
 static int err_status(enum yy_err rc)
 {
@@ -271,7 +240,7 @@ static enum yy_err get_activities(struct request *req, struct response *res)
                              (long long)ly, lm, ld);
     }
     if (cursor && *cursor) {
-        if (!plain(cursor, 64)) {
+        if (!web_token_chars(cursor, 64)) {
             json_decref(data);
             return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter", "分页参数无效", "cursor");
         }
@@ -305,7 +274,7 @@ static enum yy_err get_activities(struct request *req, struct response *res)
     if (street_name)
         json_object_set_new(data, "street_name", json_string(street_name));
     const char *next = json_string_value(json_object_get(out, "next_cursor"));
-    if (next && plain(next, 64))
+    if (next && web_token_chars(next, 64))
         json_object_set_new(
             data, "next",
             json_string(arena_printf(req->arena, "/activities?cursor=%s%s", next, q)));
@@ -317,6 +286,20 @@ static enum yy_err get_activities(struct request *req, struct response *res)
 
 static const char *const reg_fields[] = {"name", "phone", NULL};
 
+/* The activity of the path's id as the API shows it to the caller (*a, the
+ * caller decrefs); 404 活动不存在 when the API has none. */
+static enum yy_err path_activity(struct request *req, int64_t *id, json_t **a)
+{
+    STORE(web_path_int(req, "id", id));
+    int st;
+    enum yy_err rc = web_api_call(
+        req, "GET", arena_printf(req->arena, "/api/v1/activities/%lld", (long long)*id), NULL, &st,
+        a, NULL);
+    if (rc == YY_NOT_FOUND)
+        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "活动不存在", NULL);
+    return rc;
+}
+
 /* The activity page; in: the registration form as sent (or NULL), err: its
  * refusal, token: the form's token to keep. */
 static enum yy_err activity_page(struct request *req, struct response *res, int status,
@@ -324,15 +307,8 @@ static enum yy_err activity_page(struct request *req, struct response *res, int 
                                  const char *token)
 {
     int64_t id;
-    STORE(web_path_int(req, "id", &id));
-    int st;
     json_t *a;
-    enum yy_err rc =
-        web_api_call(req, "GET", arena_printf(req->arena, "/api/v1/activities/%lld", (long long)id),
-                     NULL, &st, &a, NULL);
-    if (rc == YY_NOT_FOUND)
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "活动不存在", NULL);
-    STORE(rc);
+    STORE(path_activity(req, &id, &a));
     const char *status_name = json_string_value(json_object_get(a, "status")) ?: "";
     if (!strcmp(status_name, "draft")) { /* not published: not a public page */
         json_decref(a);
@@ -373,8 +349,8 @@ static enum yy_err activity_page(struct request *req, struct response *res, int 
     if (kvlist_get(&req->query, "cancelled"))
         json_object_set_new(data, "cancelled_notice", json_true());
     if (can_register) {
-        bool placed;
-        json_t *f = form_fields(in, reg_fields, err, &placed);
+        bool placed = false;
+        json_t *f = web_form_fields(in, reg_fields, err, &placed);
         char fresh[TOKEN_LEN + 1];
         if (!token) {
             token_new(fresh);
@@ -456,17 +432,10 @@ static enum yy_err cancel_form(struct request *req, struct response *res, int st
                                const struct kvlist *in, const struct yy_error *err)
 {
     int64_t id;
-    STORE(web_path_int(req, "id", &id));
-    int st;
     json_t *a;
-    enum yy_err rc =
-        web_api_call(req, "GET", arena_printf(req->arena, "/api/v1/activities/%lld", (long long)id),
-                     NULL, &st, &a, NULL);
-    if (rc == YY_NOT_FOUND)
-        return yy_fail(&req->err, YY_NOT_FOUND, "not_found", "活动不存在", NULL);
-    STORE(rc);
-    bool placed;
-    json_t *f = form_fields(in, cancel_fields, err, &placed);
+    STORE(path_activity(req, &id, &a));
+    bool placed = false;
+    json_t *f = web_form_fields(in, cancel_fields, err, &placed);
     json_t *data =
         json_pack("{s:s, s:{s:I, s:O}, s:o, s:s, s:s?, s:b}", "title", "取消报名", "a", "id",
                   (json_int_t)id, "title", json_object_get(a, "title"), "f", f, "action",
@@ -565,16 +534,16 @@ static enum yy_err reception_page(struct request *req, struct response *res, int
         }
     }
     web_times(days);
-    bool placed;
-    json_t *f = form_fields(in, book_fields, err, &placed);
+    bool placed = false;
+    json_t *f = web_form_fields(in, book_fields, err, &placed);
     char fresh[TOKEN_LEN + 1];
     if (!token) {
         token_new(fresh);
         token = fresh;
     }
     static const char *const code_field[] = {"code", NULL};
-    bool cplaced;
-    json_t *cf = form_fields(cin, code_field, cerr, &cplaced);
+    bool cplaced = false;
+    json_t *cf = web_form_fields(cin, code_field, cerr, &cplaced);
     json_t *data = json_pack(
         "{s:s, s:{s:I, s:s, s:s}, s:O, s:b, s:o, s:b, s:o, s:s, s:s, s:s?, s:b, s:o, s:s, s:s?}",
         "title", arena_printf(req->arena, "%s · 接待日预约", s.name), "station", "id",
@@ -673,7 +642,7 @@ static enum yy_err post_booking_cancel(struct request *req, struct response *res
         if (*p != ' ' && *p != '-')
             code[n++] = *p;
     code[n] = '\0';
-    if (!plain(code, 32)) {
+    if (!web_token_chars(code, 32)) {
         struct yy_error e = {.kind = YY_BAD_INPUT, .message = "请输入预约码", .field = "code"};
         return reception_page(req, res, 400, NULL, NULL, NULL, &in, &e);
     }
@@ -691,10 +660,10 @@ static enum yy_err post_booking_cancel(struct request *req, struct response *res
     if (rc == YY_NOT_FOUND || rc == YY_BAD_INPUT || rc == YY_CONFLICT) {
         struct yy_error e = req->err;
         e.field = "code";
+        /* a 409 keeps the API's own message: 该预约已取消 (a second submit
+         * of the same form) or 该预约已到场,不能取消 */
         if (rc == YY_NOT_FOUND)
             e.message = "预约码不存在,请核对后重新输入";
-        else if (e.code && !strcmp(e.code, "invalid_transition"))
-            e.message = "这个预约已取消或已接待,无需再取消";
         return reception_page(req, res, err_status(rc), NULL, NULL, NULL, &in, &e);
     }
     return rc;
@@ -791,8 +760,8 @@ static enum yy_err dashboard_render(struct request *req, struct response *res)
             return rc;
         }
     }
-    bool placed;
-    json_t *f = form_fields(&shown, names, has_bad ? &bad : NULL, &placed);
+    bool placed = false;
+    json_t *f = web_form_fields(&shown, names, has_bad ? &bad : NULL, &placed);
     json_t *data = json_pack("{s:s, s:o, s:o}", "title", "数据看板", "f", f, "streets", streets);
     if (has_bad) {
         json_object_set_new(data, "has_errors", json_true());
@@ -1045,10 +1014,7 @@ static enum yy_err get_dashboard(struct request *req, struct response *res)
 
 enum yy_err web_public_routes(struct router *r)
 {
-    static const struct {
-        const char *method, *pattern;
-        route_fn fn;
-    } routes[] = {
+    static const struct web_route routes[] = {
         {"GET", "/activities", get_activities},
         {"GET", "/activities/{id}", get_activity},
         {"POST", "/activities/{id}/register", post_register},
@@ -1062,10 +1028,5 @@ enum yy_err web_public_routes(struct router *r)
         {"GET", "/dashboard", get_dashboard},
         {"GET", "/dashboard/map", get_map},
     };
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
+    return web_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

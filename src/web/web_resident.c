@@ -270,17 +270,8 @@ static enum yy_err concern_form_data(struct request *req, const struct station *
     for (size_t i = 0; i < n_cats; i++)
         json_array_append_new(categories, json_pack("{s:s, s:b}", "name", cats[i], "selected",
                                                     chosen && !strcmp(chosen, cats[i])));
-    json_t *f = json_object();
     bool placed = false;
-    for (size_t i = 0; concern_fields[i]; i++) {
-        const char *v = in ? kvlist_get(in, concern_fields[i]) : NULL;
-        json_t *o = json_pack("{s:s}", "value", v ? v : "");
-        if (err && err->field && !strcmp(err->field, concern_fields[i])) {
-            json_object_set_new(o, "error", json_string(err->message));
-            placed = true;
-        }
-        json_object_set_new(f, concern_fields[i], o);
-    }
+    json_t *f = web_form_fields(in, concern_fields, err, &placed);
     char fresh[TOKEN_LEN + 1];
     if (!token) {
         token_new(fresh);
@@ -560,21 +551,9 @@ static enum yy_err post_track_rating(struct request *req, struct response *res)
 
 static enum yy_err get_suggestions(struct request *req, struct response *res)
 {
-    const char *cursor = kvlist_get(&req->query, "cursor");
-    const char *path = arena_printf(req->arena, "/api/v1/suggestions?limit=%d", SUGGESTIONS_PAGE);
-    if (cursor) {
-        /* the cursor goes back as it came: letters, digits, - and _ only */
-        for (const char *p = cursor; *p; p++)
-            if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-                return yy_fail(&req->err, YY_BAD_INPUT, "invalid_parameter", "分页参数无效",
-                               "cursor");
-        path = arena_printf(req->arena, "%s&cursor=%s", path, cursor);
-    }
-    int st;
     json_t *out;
-    STORE(web_api_call(req, "GET", path, NULL, &st, &out, NULL));
-    web_times(out);
+    STORE(web_api_page(
+        req, arena_printf(req->arena, "/api/v1/suggestions?limit=%d", SUGGESTIONS_PAGE), &out));
     json_t *items = json_object_get(out, "items");
     json_t *data = json_pack("{s:s, s:O, s:b}", "title", "网上晒 · 代表建议办理结果", "items",
                              items, "empty", json_array_size(items) == 0);
@@ -642,10 +621,7 @@ static enum yy_err post_suggestion_rating(struct request *req, struct response *
 
 enum yy_err web_resident_routes(struct router *r)
 {
-    static const struct {
-        const char *method, *pattern;
-        route_fn fn;
-    } routes[] = {
+    static const struct web_route routes[] = {
         {"GET", "/", get_home},
         {"GET", "/stations/{id}", get_station},
         {"GET", "/stations/{id}/concern", get_concern_form},
@@ -660,10 +636,5 @@ enum yy_err web_resident_routes(struct router *r)
         {"GET", "/suggestions/{id}", get_suggestion},
         {"POST", "/suggestions/{id}/rating", post_suggestion_rating},
     };
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
+    return web_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -104,18 +104,6 @@ static json_t *api_get(struct request *req, const char *path, enum yy_err *rc)
     return *rc == YY_OK ? out : NULL;
 }
 
-/* A cursor or form token as it may travel: letters, digits, - and _. */
-static bool token_chars(const char *t, size_t max)
-{
-    if (!t || !*t || strlen(t) > max)
-        return false;
-    for (const char *p = t; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '_'))
-            return false;
-    return true;
-}
-
 static const char *date_text(struct arena *a, int64_t t)
 {
     int64_t y;
@@ -158,22 +146,21 @@ static const char *const letter_reasons[] = {"不属于本级职权范围", "属
 
 /* ---- forms ------------------------------------------------------------------------- */
 
-/* {"NAME": {"value", "error"?}} for each name; the error goes beside the
- * field err names.  *placed says whether it found its field. */
-static json_t *fields_json(const struct kvlist *in, const char *const *names,
-                           const struct yy_error *err, bool *placed)
+/* The form of action a on a page ({"f": its fields}): the fields as sent
+ * and the refusal err when a is the action that failed (failed), err beside
+ * its field or else as the form's own error ("form_error"); *placed is set
+ * once err has found its place. */
+static json_t *action_form(const struct kvlist *in, const char *a, const char *const *fields,
+                           const char *failed, const struct yy_error *err, bool *placed)
 {
-    json_t *f = json_object();
-    for (size_t i = 0; names[i]; i++) {
-        const char *v = in ? kvlist_get(in, names[i]) : NULL;
-        json_t *o = json_pack("{s:s}", "value", v ? v : "");
-        if (err && err->field && !strcmp(err->field, names[i])) {
-            json_object_set_new(o, "error", json_string(err->message));
-            *placed = true;
-        }
-        json_object_set_new(f, names[i], o);
+    bool mine = failed && !strcmp(failed, a);
+    json_t *fo = json_pack("{s:o}", "f",
+                           web_form_fields(mine ? in : NULL, fields, mine ? err : NULL, placed));
+    if (mine && err && !*placed) {
+        json_object_set_new(fo, "form_error", json_string(err->message));
+        *placed = true;
     }
-    return f;
+    return fo;
 }
 
 /* A fresh one-time token for the forms of a page. */
@@ -221,7 +208,7 @@ static enum yy_err act_once(struct request *req, const struct kvlist *in, const 
 {
     *refused = false;
     const char *token = kvlist_get(in, "form_token");
-    if (!token_chars(token, TOKEN_LEN) || strlen(token) != TOKEN_LEN) {
+    if (!web_token_shaped(token)) {
         json_decref(body);
         return yy_fail(&req->err, YY_BAD_INPUT, "form_expired", "表单已失效,请刷新页面后重新提交",
                        NULL);
@@ -242,6 +229,50 @@ static enum yy_err act_once(struct request *req, const struct kvlist *in, const 
         return x.api_rc;
     }
     return rc;
+}
+
+/* The start of an action POST (a concern's, a suggestion's): the staff gate,
+ * the id in the path, the form and its action, which must be one of actions
+ * (else 400 invalid_action). */
+static enum yy_err action_start(struct request *req, const char *const *actions, int64_t *id,
+                                struct kvlist *in, const char **action)
+{
+    struct staff s;
+    STORE(staff_gate(req, &s));
+    STORE(web_path_int(req, "id", id));
+    STORE(web_form(req, in));
+    *action = kvlist_get(in, "action");
+    for (size_t i = 0; *action && actions[i]; i++)
+        if (!strcmp(*action, actions[i]))
+            return YY_OK;
+    return yy_fail(&req->err, YY_BAD_INPUT, "invalid_action", "不支持的操作", "action");
+}
+
+/* The end of an action POST: body (stolen) to the API's path once
+ * (act_once); 303 to back?done=ACTION when done, to back when this form was
+ * sent before.  When the API refuses the action (400, 409, 403) or the form
+ * has expired (400), *status is the status to re-render the form's page
+ * with and *shown the refusal; else *status is 0 and the answer is made (or
+ * the error returned). */
+static enum yy_err action_finish(struct request *req, struct response *res, const struct kvlist *in,
+                                 const char *path, json_t *body, const char *back,
+                                 const char *action, int *status, struct yy_error *shown)
+{
+    *status = 0;
+    bool refused;
+    enum yy_err rc = act_once(req, in, path, body, &refused);
+    if (rc == YY_OK)
+        return web_redirect(req, res, arena_printf(req->arena, "%s?done=%s", back, action));
+    if (rc == YY_CONFLICT && !refused) /* sent before: the page shows what the first one did */
+        return web_redirect(req, res, back);
+    if (!refused && rc != YY_BAD_INPUT)
+        return rc;
+    if (refused && rc != YY_BAD_INPUT && rc != YY_CONFLICT && rc != YY_FORBIDDEN)
+        return rc;
+    *shown = req->err;
+    err_clear(req);
+    *status = rc == YY_BAD_INPUT ? 400 : rc == YY_CONFLICT ? 409 : 403;
+    return YY_OK;
 }
 
 /* The units of the registry as options, those in chosen (form values)
@@ -379,6 +410,67 @@ static const char *region_name(const struct region *r, size_t n, int64_t id)
     return NULL;
 }
 
+/* A list page's filters: the API's path and query (api), the page's own
+ * link ("PATH?", then "NAME=VALUE&" per filter taken), the filters' fields
+ * f ({NAME: {value, error?}}) and the page's status (400 once a filter is
+ * refused beside its field). */
+struct list_query {
+    const char *api, *self;
+    json_t *f;
+    int status;
+};
+
+static void lq_take(struct request *req, struct list_query *lq, const char *name, const char *value)
+{
+    lq->api = arena_printf(req->arena, "%s&%s=%s", lq->api, name, value);
+    lq->self = arena_printf(req->arena, "%s%s=%s&", lq->self, name, value);
+}
+
+static void lq_refuse(struct list_query *lq, const char *name, const char *message)
+{
+    json_object_set_new(json_object_get(lq->f, name), "error", json_string(message));
+    lq->status = 400;
+}
+
+/* status=: one of states, or refused. */
+static void lq_status(struct request *req, struct list_query *lq, const char *status,
+                      const char *const *states)
+{
+    if (!status || !*status)
+        return;
+    for (size_t i = 0; states[i]; i++)
+        if (!strcmp(status, states[i])) {
+            lq_take(req, lq, "status", status);
+            return;
+        }
+    lq_refuse(lq, "status", "请从列表中选择状态");
+}
+
+/* An id filter (street=, station=): a positive integer in *id, or refused
+ * with message. */
+static void lq_id(struct request *req, struct list_query *lq, const char *name, const char *value,
+                  const char *message, int64_t *id)
+{
+    if (!value || !*value)
+        return;
+    if (parse_int64(value, 1, INT64_MAX, id))
+        lq_take(req, lq, name, arena_printf(req->arena, "%lld", (long long)*id));
+    else
+        lq_refuse(lq, name, message);
+}
+
+/* &cursor= on the API's path (not on the page's own link); 400 for a
+ * cursor that could not have come from the API. */
+static enum yy_err lq_cursor(struct request *req, const char *cursor, const char **api)
+{
+    if (!cursor || !*cursor)
+        return YY_OK;
+    if (!web_token_chars(cursor, 200))
+        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_cursor", "分页参数无效", "cursor");
+    *api = arena_printf(req->arena, "%s&cursor=%s", *api, cursor);
+    return YY_OK;
+}
+
 static enum yy_err get_concerns(struct request *req, struct response *res)
 {
     struct staff s;
@@ -390,51 +482,25 @@ static enum yy_err get_concerns(struct request *req, struct response *res)
     const char *street = kvlist_get(&req->query, "street");
     const char *station = kvlist_get(&req->query, "station");
     const char *cursor = kvlist_get(&req->query, "cursor");
-    int http = 200;
-    json_t *f =
-        json_pack("{s:{s:s}, s:{s:s}, s:{s:s}}", "status", "value", status ? status : "", "street",
-                  "value", street ? street : "", "station", "value", station ? station : "");
+    struct list_query lq = {.api = arena_printf(req->arena, "/api/v1/concerns?limit=%d", PAGE_ROWS),
+                            .self = "/staff/concerns?",
+                            .f = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}}", "status", "value",
+                                           status ? status : "", "street", "value",
+                                           street ? street : "", "station", "value",
+                                           station ? station : ""),
+                            .status = 200};
     int64_t street_id = 0, station_id = 0;
-    const char *q = arena_printf(req->arena, "/api/v1/concerns?limit=%d", PAGE_ROWS);
-    const char *self = "/staff/concerns?";
-    if (status && *status) {
-        bool known = false;
-        for (size_t i = 0; concern_states[i]; i++)
-            known |= !strcmp(status, concern_states[i]);
-        if (known) {
-            q = arena_printf(req->arena, "%s&status=%s", q, status);
-            self = arena_printf(req->arena, "%sstatus=%s&", self, status);
-        } else {
-            json_object_set_new(json_object_get(f, "status"), "error",
-                                json_string("请从列表中选择状态"));
-            http = 400;
-        }
+    lq_status(req, &lq, status, concern_states);
+    lq_id(req, &lq, "street", street, "请从列表中选择街道", &street_id);
+    lq_id(req, &lq, "station", station, "请从列表中选择联络站", &station_id);
+    enum yy_err crc = lq_cursor(req, cursor, &lq.api);
+    if (crc != YY_OK) {
+        json_decref(lq.f);
+        return crc;
     }
-    if (street && *street) {
-        if (parse_int64(street, 1, INT64_MAX, &street_id)) {
-            q = arena_printf(req->arena, "%s&street=%lld", q, (long long)street_id);
-            self = arena_printf(req->arena, "%sstreet=%lld&", self, (long long)street_id);
-        } else {
-            json_object_set_new(json_object_get(f, "street"), "error",
-                                json_string("请从列表中选择街道"));
-            http = 400;
-        }
-    }
-    if (station && *station) {
-        if (parse_int64(station, 1, INT64_MAX, &station_id)) {
-            q = arena_printf(req->arena, "%s&station=%lld", q, (long long)station_id);
-            self = arena_printf(req->arena, "%sstation=%lld&", self, (long long)station_id);
-        } else {
-            json_object_set_new(json_object_get(f, "station"), "error",
-                                json_string("请从列表中选择联络站"));
-            http = 400;
-        }
-    }
-    if (cursor && *cursor) {
-        if (!token_chars(cursor, 200))
-            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_cursor", "分页参数无效", "cursor");
-        q = arena_printf(req->arena, "%s&cursor=%s", q, cursor);
-    }
+    const char *q = lq.api, *self = lq.self;
+    json_t *f = lq.f;
+    int http = lq.status;
     json_t *data = json_pack("{s:s, s:o}", "title", "群众意见", "f", f);
     json_t *states = json_array();
     for (size_t i = 0; concern_states[i]; i++) {
@@ -576,14 +642,7 @@ static enum yy_err concern_page(struct request *req, struct response *res, int h
         if (!has_action(actions, a))
             continue;
         any = true;
-        bool mine = failed && !strcmp(failed, a);
-        json_t *fo = json_pack(
-            "{s:o}", "f",
-            fields_json(mine ? in : NULL, concern_action_fields(a), mine ? err : NULL, &placed));
-        if (mine && err && !placed) {
-            json_object_set_new(fo, "form_error", json_string(err->message));
-            placed = true;
-        }
+        json_t *fo = action_form(in, a, concern_action_fields(a), failed, err, &placed);
         json_object_set_new(forms, a, fo);
     }
     if (json_object_get(forms, "resolve_on_site")) {
@@ -657,20 +716,30 @@ static bool form_id(const struct kvlist *in, const char *name, int64_t *out)
     return parse_int64(v, 1, INT64_MAX, out);
 }
 
+/* An id field (unit_id, region_id, into, leader_id) into the API body as a
+ * number.  Empty is left out, or refused when required; not a number is
+ * refused: code and message beside the field, unless *bad holds a refusal
+ * already.  The id in *out when out is not NULL (0 when left out). */
+static void put_id(json_t *body, const struct kvlist *in, const char *name, bool required,
+                   const char *code, const char *message, struct yy_error *bad, int64_t *out)
+{
+    int64_t id;
+    if (!form_id(in, name, &id) || (required && !id)) {
+        if (!bad->kind)
+            *bad = mkbad(code, message, name);
+    } else if (id) {
+        json_object_set_new(body, name, json_integer(id));
+    }
+    if (out)
+        *out = id;
+}
+
 static enum yy_err post_concern_action(struct request *req, struct response *res)
 {
-    struct staff s;
-    STORE(staff_gate(req, &s));
     int64_t id;
-    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
-    STORE(web_form(req, &in));
-    const char *action = kvlist_get(&in, "action");
-    bool known = false;
-    for (size_t i = 0; action && concern_actions[i]; i++)
-        known |= !strcmp(action, concern_actions[i]);
-    if (!known)
-        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_action", "不支持的操作", "action");
+    const char *action;
+    STORE(action_start(req, concern_actions, &id, &in, &action));
     const char *back = arena_printf(req->arena, "/staff/concerns/%lld", (long long)id);
     json_t *body = json_pack("{s:s}", "action", action);
     struct yy_error bad = {0};
@@ -679,24 +748,14 @@ static enum yy_err post_concern_action(struct request *req, struct response *res
         put_text(body, &in, "redirect", false);
     } else if (!strcmp(action, "resolve_on_site")) {
         put_text(body, &in, "result", false);
-        int64_t unit;
-        if (!form_id(&in, "unit_id", &unit))
-            bad = mkbad("invalid_unit", "请从列表中选择单位", "unit_id");
-        else if (unit)
-            json_object_set_new(body, "unit_id", json_integer(unit));
+        put_id(body, &in, "unit_id", false, "invalid_unit", "请从列表中选择单位", &bad, NULL);
     } else if (!strcmp(action, "refer")) {
-        int64_t region;
-        if (!form_id(&in, "region_id", &region) || !region)
-            bad = mkbad("missing_field", "请选择转交到的社区或街道", "region_id");
-        else
-            json_object_set_new(body, "region_id", json_integer(region));
+        put_id(body, &in, "region_id", true, "missing_field", "请选择转交到的社区或街道", &bad,
+               NULL);
         put_text(body, &in, "note", true);
     } else if (!strcmp(action, "merge")) {
         int64_t into;
-        if (!form_id(&in, "into", &into) || !into)
-            bad = mkbad("missing_field", "请输入要并入的问题编号", "into");
-        else
-            json_object_set_new(body, "into", json_integer(into));
+        put_id(body, &in, "into", true, "missing_field", "请输入要并入的问题编号", &bad, &into);
         /* the confirm step: the target's title as the API shows it to the caller */
         if (!bad.kind && !kvlist_get(&in, "confirm")) {
             json_decref(body);
@@ -729,25 +788,14 @@ static enum yy_err post_concern_action(struct request *req, struct response *res
         json_decref(body);
         return concern_page(req, res, 400, action, &in, &bad, NULL);
     }
-    bool refused;
-    enum yy_err rc =
-        act_once(req, &in, arena_printf(req->arena, "/api/v1/concerns/%lld/actions", (long long)id),
-                 body, &refused);
-    if (rc == YY_OK)
-        return web_redirect(req, res, arena_printf(req->arena, "%s?done=%s", back, action));
-    if (rc == YY_CONFLICT && !refused) /* sent before: the page shows what the first one did */
-        return web_redirect(req, res, back);
-    if (!refused && rc != YY_BAD_INPUT)
+    int status;
+    struct yy_error shown;
+    enum yy_err rc = action_finish(
+        req, res, &in, arena_printf(req->arena, "/api/v1/concerns/%lld/actions", (long long)id),
+        body, back, action, &status, &shown);
+    if (!status)
         return rc;
-    if (refused && rc != YY_BAD_INPUT && rc != YY_CONFLICT && rc != YY_FORBIDDEN)
-        return rc;
-    struct yy_error keep = req->err;
-    err_clear(req);
-    return concern_page(req, res,
-                        rc == YY_BAD_INPUT  ? 400
-                        : rc == YY_CONFLICT ? 409
-                                            : 403,
-                        action, &in, &keep, NULL);
+    return concern_page(req, res, status, action, &in, &shown, NULL);
 }
 
 /* ---- suggestions ------------------------------------------------------------------------ */
@@ -758,28 +806,20 @@ static enum yy_err get_suggestions(struct request *req, struct response *res)
     STORE(staff_gate(req, &s));
     const char *status = kvlist_get(&req->query, "status");
     const char *cursor = kvlist_get(&req->query, "cursor");
-    int http = 200;
-    json_t *f = json_pack("{s:{s:s}}", "status", "value", status ? status : "");
-    const char *q = arena_printf(req->arena, "/api/v1/suggestions?limit=%d", PAGE_ROWS);
-    const char *self = "/staff/suggestions?";
-    if (status && *status) {
-        bool known = false;
-        for (size_t i = 0; suggestion_states[i]; i++)
-            known |= !strcmp(status, suggestion_states[i]);
-        if (known) {
-            q = arena_printf(req->arena, "%s&status=%s", q, status);
-            self = arena_printf(req->arena, "%sstatus=%s&", self, status);
-        } else {
-            json_object_set_new(json_object_get(f, "status"), "error",
-                                json_string("请从列表中选择状态"));
-            http = 400;
-        }
+    struct list_query lq = {.api =
+                                arena_printf(req->arena, "/api/v1/suggestions?limit=%d", PAGE_ROWS),
+                            .self = "/staff/suggestions?",
+                            .f = json_pack("{s:{s:s}}", "status", "value", status ? status : ""),
+                            .status = 200};
+    lq_status(req, &lq, status, suggestion_states);
+    enum yy_err crc = lq_cursor(req, cursor, &lq.api);
+    if (crc != YY_OK) {
+        json_decref(lq.f);
+        return crc;
     }
-    if (cursor && *cursor) {
-        if (!token_chars(cursor, 200))
-            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_cursor", "分页参数无效", "cursor");
-        q = arena_printf(req->arena, "%s&cursor=%s", q, cursor);
-    }
+    const char *q = lq.api, *self = lq.self;
+    json_t *f = lq.f;
+    int http = lq.status;
     json_t *states = json_array();
     for (size_t i = 0; suggestion_states[i]; i++) {
         enum sg_state st;
@@ -905,13 +945,7 @@ static enum yy_err suggestion_page(struct request *req, struct response *res, in
             continue;
         any = true;
         bool mine = failed && !strcmp(failed, a);
-        json_t *fo = json_pack(
-            "{s:o}", "f",
-            fields_json(mine ? in : NULL, suggestion_action_fields(a), mine ? err : NULL, &placed));
-        if (mine && err && !placed) {
-            json_object_set_new(fo, "form_error", json_string(err->message));
-            placed = true;
-        }
+        json_t *fo = action_form(in, a, suggestion_action_fields(a), failed, err, &placed);
         if (!strcmp(a, "return_as_letter")) {
             const char *chosen = mine ? kvlist_get(in, "reason") : NULL;
             json_t *opts = json_array();
@@ -1053,18 +1087,10 @@ static enum yy_err assign_preview(struct request *req, struct response *res, int
 
 static enum yy_err post_suggestion_action(struct request *req, struct response *res)
 {
-    struct staff s;
-    STORE(staff_gate(req, &s));
     int64_t id;
-    STORE(web_path_int(req, "id", &id));
     struct kvlist in;
-    STORE(web_form(req, &in));
-    const char *action = kvlist_get(&in, "action");
-    bool known = false;
-    for (size_t i = 0; action && suggestion_actions[i]; i++)
-        known |= !strcmp(action, suggestion_actions[i]);
-    if (!known)
-        return yy_fail(&req->err, YY_BAD_INPUT, "invalid_action", "不支持的操作", "action");
+    const char *action;
+    STORE(action_start(req, suggestion_actions, &id, &in, &action));
     const char *back = arena_printf(req->arena, "/staff/suggestions/%lld", (long long)id);
     json_t *body = json_pack("{s:s}", "action", action);
     struct yy_error bad = {0};
@@ -1107,19 +1133,10 @@ static enum yy_err post_suggestion_action(struct request *req, struct response *
         }
         if (!strcmp(action, "decide_extension"))
             json_object_del(body, "units");
-        int64_t unit;
-        if (!form_id(&in, "unit_id", &unit)) {
-            if (!bad.kind)
-                bad = mkbad("invalid_unit", "请从列表中选择单位", "unit_id");
-        } else if (unit) {
-            json_object_set_new(body, "unit_id", json_integer(unit));
-        }
+        put_id(body, &in, "unit_id", false, "invalid_unit", "请从列表中选择单位", &bad, NULL);
     } else if (!strcmp(action, "mark_key")) {
-        int64_t leader;
-        if (!form_id(&in, "leader_id", &leader) || !leader)
-            bad = mkbad("missing_field", "请选择督办的主任会议成员", "leader_id");
-        else
-            json_object_set_new(body, "leader_id", json_integer(leader));
+        put_id(body, &in, "leader_id", true, "missing_field", "请选择督办的主任会议成员", &bad,
+               NULL);
         put_text(body, &in, "committee", false);
     } else if (!strcmp(action, "supervise")) {
         put_text(body, &in, "note", false);
@@ -1130,25 +1147,14 @@ static enum yy_err post_suggestion_action(struct request *req, struct response *
         json_decref(body);
         return suggestion_page(req, res, 400, action, &in, &bad);
     }
-    bool refused;
-    enum yy_err rc = act_once(
-        req, &in, arena_printf(req->arena, "/api/v1/suggestions/%lld/actions", (long long)id), body,
-        &refused);
-    if (rc == YY_OK)
-        return web_redirect(req, res, arena_printf(req->arena, "%s?done=%s", back, action));
-    if (rc == YY_CONFLICT && !refused)
-        return web_redirect(req, res, back);
-    if (!refused && rc != YY_BAD_INPUT)
+    int status;
+    struct yy_error shown;
+    enum yy_err rc = action_finish(
+        req, res, &in, arena_printf(req->arena, "/api/v1/suggestions/%lld/actions", (long long)id),
+        body, back, action, &status, &shown);
+    if (!status)
         return rc;
-    if (refused && rc != YY_BAD_INPUT && rc != YY_CONFLICT && rc != YY_FORBIDDEN)
-        return rc;
-    struct yy_error keep = req->err;
-    err_clear(req);
-    return suggestion_page(req, res,
-                           rc == YY_BAD_INPUT  ? 400
-                           : rc == YY_CONFLICT ? 409
-                                               : 403,
-                           action, &in, &keep);
+    return suggestion_page(req, res, status, action, &in, &shown);
 }
 
 /* ---- the supervision board ------------------------------------------------------------- */
@@ -1357,11 +1363,7 @@ static enum yy_err get_inbox(struct request *req, struct response *res)
     STORE(staff_gate(req, &s));
     const char *cursor = kvlist_get(&req->query, "cursor");
     const char *q = arena_printf(req->arena, "/api/v1/inbox?limit=%d", PAGE_ROWS);
-    if (cursor && *cursor) {
-        if (!token_chars(cursor, 200))
-            return yy_fail(&req->err, YY_BAD_INPUT, "invalid_cursor", "分页参数无效", "cursor");
-        q = arena_printf(req->arena, "%s&cursor=%s", q, cursor);
-    }
+    STORE(lq_cursor(req, cursor, &q));
     enum yy_err rc;
     json_t *out = api_get(req, q, &rc);
     if (!out)
@@ -1423,10 +1425,7 @@ static enum yy_err post_inbox_read(struct request *req, struct response *res)
 
 enum yy_err web_staff_routes(struct router *r)
 {
-    static const struct {
-        const char *method, *pattern;
-        route_fn fn;
-    } routes[] = {
+    static const struct web_route routes[] = {
         {"GET", "/staff", get_staff_root},
         {"GET", "/staff/", get_home},
         {"GET", "/staff/concerns", get_concerns},
@@ -1439,10 +1438,5 @@ enum yy_err web_staff_routes(struct router *r)
         {"GET", "/staff/inbox", get_inbox},
         {"POST", "/staff/inbox/{id}/read", post_inbox_read},
     };
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
+    return web_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -259,8 +259,13 @@ test('reception booking: free places per slot, a code, a double submit books onc
   const d3 = (await srv.get(`/api/v1/stations/14/reception-days/${day.date}`)).body;
   assert.equal(d3.slots[0].booked, slot.booked);
   const twice = await postForm(`${path}/cancel`, { code: code[1] });
+  // a second cancel: the API's own message beside the code, in the normal layout
   isPage(twice, 409);
-  assert.match(twice.text, /已取消或已接待/);
+  assert.match(twice.text, /<p id="code-error" class="error">该预约已取消<\/p>/);
+  assert.match(twice.text, /aria-describedby="code-error"/);
+  assert.ok(twice.text.includes(`value="${code[1]}"`), 'the code is kept');
+  assert.match(twice.text, /<h1>接待日预约<\/h1>/);
+  assert.doesNotMatch(twice.text, /invalid_transition/);
   isPage(await page('/stations/99999/reception'), 404);
 });
 
