@@ -31,6 +31,8 @@
 #define EXIT_USAGE 2
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void usage_error(const char *cmd, const char *what) __attribute__((noreturn));
+static void bad_option(const char *cmd, char *const *argv) __attribute__((noreturn));
 
 /* One line on stderr, with what the layers below logged last (the
  * underlying cause, e.g. the database's own message) appended. */
@@ -71,6 +73,54 @@ static const char *default_db(void)
 {
     const char *v = getenv("YOUYUE_DB");
     return v && *v ? v : "./data/youyue.db";
+}
+
+/* getopt_long over a command's opts, doing what every command's options
+ * share: --db ('d') sets *url, --help ('h') prints help and exits 0, a bad
+ * option ends with one line (exit 2).  Returns the command's own options
+ * one by one, then -1. */
+static int next_option(int argc, char **argv, const struct option *opts, const char *cmd,
+                       const char *help, const char **url)
+{
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': *url = optarg; break;
+        case 'h':
+            puts(help);
+            exit(0);
+        case '?': bad_option(cmd, argv);
+        default: return c;
+        }
+    }
+    return -1;
+}
+
+/* The options of a command whose only one is --db: the database's URL. */
+static const char *db_option_only(int argc, char **argv, const char *cmd, const char *help)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *url = default_db();
+    while (next_option(argc, argv, opts, cmd, help, &url) != -1)
+        continue;
+    return url;
+}
+
+/* `youyue user add`, `youyue audit verify`: a command with one subcommand,
+ * whose short usage --help before it prints.  Returns only for sub. */
+static void only_subcommand(int argc, char **argv, const char *cmd, const char *sub,
+                            const char *short_usage)
+{
+    if (argc >= 2 && !strcmp(argv[1], sub))
+        return;
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        puts(short_usage);
+        exit(0);
+    }
+    char what[128];
+    snprintf(what, sizeof(what), "the only subcommand is `%s %s`", cmd, sub);
+    usage_error(cmd, what);
 }
 
 /* For the embedded default: creates the folder the database file goes in. */
@@ -156,24 +206,17 @@ static int cmd_init(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"demo", no_argument, 0, 'D'},
         {"help", no_argument, 0, 'h'},     {0, 0, 0, 0}};
+    static const char help[] =
+        "usage: youyue init [--db DB] [--demo]\n\n"
+        "Creates the database or upgrades its schema.  --demo loads the demo\n"
+        "district (Jianghan: streets, communities, stations, 264 deputies, units)\n"
+        "and one demo login per role, unless the database already holds data.\n\n"
+        "  --db DB   a path, sqlite:PATH or postgresql://... (default $YOUYUE_DB,\n"
+        "            else ./data/youyue.db)";
     const char *url = default_db();
     bool demo = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': url = optarg; break;
-        case 'D': demo = true; break;
-        case 'h':
-            puts("usage: youyue init [--db DB] [--demo]\n\n"
-                 "Creates the database or upgrades its schema.  --demo loads the demo\n"
-                 "district (Jianghan: streets, communities, stations, 264 deputies, units)\n"
-                 "and one demo login per role, unless the database already holds data.\n\n"
-                 "  --db DB   a path, sqlite:PATH or postgresql://... (default $YOUYUE_DB,\n"
-                 "            else ./data/youyue.db)");
-            return 0;
-        default: bad_option("init", argv);
-        }
-    }
+    while (next_option(argc, argv, opts, "init", help, &url) == 'D')
+        demo = true;
     if (optind != argc)
         usage_error("init", "unexpected argument");
     struct db *db = open_db(url, true);
@@ -207,6 +250,38 @@ static int cmd_serve(int argc, char **argv)
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
+    static const char help[] =
+        "usage: youyue serve [--db DB] [--db-read URL] [--listen HOST:PORT]\n"
+        "                    [--threads N] [--anon-rate N] [--trusted-proxy ADDR]...\n"
+        "                    [--demo]\n\n"
+        "Serves the platform over HTTP.  Creates the database when it does not exist\n"
+        "(with the demo district when --demo is given and it is empty).\n\n"
+        "  --db-read URL       a PostgreSQL hot standby (postgresql://...) of --db:\n"
+        "                      reads outside transactions go there, writes and\n"
+        "                      logins to --db; when it is down, everything goes to\n"
+        "                      --db.  Only with a postgresql:// --db.\n"
+        "  --listen HOST:PORT  default $YOUYUE_LISTEN, else 127.0.0.1:8080; port 0\n"
+        "                      picks a free one.  Prints `listening on http://...`\n"
+        "                      as its first line.\n"
+        "  --threads N         worker threads (default: the number of cores)\n"
+        "  --anon-rate N       writes per minute per address without a login\n"
+        "                      (default 60, 0 = no limit)\n"
+        "  --trusted-proxy A   take the client address from X-Forwarded-For when\n"
+        "                      the peer is A (repeatable)\n"
+        "  --max-inflight N    requests in progress before new ones are answered\n"
+        "                      503 (default 1024)\n"
+        "  --calendar DIR      extra working-day calendars (YYYY.txt, see\n"
+        "                      docs/CALENDAR.md; default $YOUYUE_CALENDAR_DIR)\n"
+        "  --remind-interval M the supervision sweep (as `youyue remind`) every M\n"
+        "                      minutes, the first shortly after start (default 10,\n"
+        "                      0 = off, e.g. when cron runs `youyue remind`)\n"
+        "  --stats-ttl S       keep each dashboard answer (GET /api/v1/stats) S\n"
+        "                      seconds; its as_of says when it was taken (default\n"
+        "                      60, 0 = compute every request)\n"
+        "  --public-url URL    the address residents reach the server at, for the\n"
+        "                      stations' QR codes (default: from each request's\n"
+        "                      Host header)\n"
+        "  --quiet             no request log lines";
     const char *url = default_db(), *read_url = NULL;
     const char *listen = getenv("YOUYUE_LISTEN");
     if (!listen || !*listen)
@@ -220,9 +295,8 @@ static int cmd_serve(int argc, char **argv)
     size_t n_proxies = 0;
     bool demo = false, quiet = false;
     int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = next_option(argc, argv, opts, "serve", help, &url)) != -1) {
         switch (c) {
-        case 'd': url = optarg; break;
         case 'r': read_url = optarg; break;
         case 'l': listen = optarg; break;
         case 't':
@@ -258,40 +332,6 @@ static int cmd_serve(int argc, char **argv)
             break;
         case 'D': demo = true; break;
         case 'q': quiet = true; break;
-        case 'h':
-            puts("usage: youyue serve [--db DB] [--db-read URL] [--listen HOST:PORT]\n"
-                 "                    [--threads N] [--anon-rate N] [--trusted-proxy ADDR]...\n"
-                 "                    [--demo]\n\n"
-                 "Serves the platform over HTTP.  Creates the database when it does not exist\n"
-                 "(with the demo district when --demo is given and it is empty).\n\n"
-                 "  --db-read URL       a PostgreSQL hot standby (postgresql://...) of --db:\n"
-                 "                      reads outside transactions go there, writes and\n"
-                 "                      logins to --db; when it is down, everything goes to\n"
-                 "                      --db.  Only with a postgresql:// --db.\n"
-                 "  --listen HOST:PORT  default $YOUYUE_LISTEN, else 127.0.0.1:8080; port 0\n"
-                 "                      picks a free one.  Prints `listening on http://...`\n"
-                 "                      as its first line.\n"
-                 "  --threads N         worker threads (default: the number of cores)\n"
-                 "  --anon-rate N       writes per minute per address without a login\n"
-                 "                      (default 60, 0 = no limit)\n"
-                 "  --trusted-proxy A   take the client address from X-Forwarded-For when\n"
-                 "                      the peer is A (repeatable)\n"
-                 "  --max-inflight N    requests in progress before new ones are answered\n"
-                 "                      503 (default 1024)\n"
-                 "  --calendar DIR      extra working-day calendars (YYYY.txt, see\n"
-                 "                      docs/CALENDAR.md; default $YOUYUE_CALENDAR_DIR)\n"
-                 "  --remind-interval M the supervision sweep (as `youyue remind`) every M\n"
-                 "                      minutes, the first shortly after start (default 10,\n"
-                 "                      0 = off, e.g. when cron runs `youyue remind`)\n"
-                 "  --stats-ttl S       keep each dashboard answer (GET /api/v1/stats) S\n"
-                 "                      seconds; its as_of says when it was taken (default\n"
-                 "                      60, 0 = compute every request)\n"
-                 "  --public-url URL    the address residents reach the server at, for the\n"
-                 "                      stations' QR codes (default: from each request's\n"
-                 "                      Host header)\n"
-                 "  --quiet             no request log lines");
-            return 0;
-        default: bad_option("serve", argv);
         }
     }
     if (optind != argc)
@@ -391,16 +431,13 @@ static char *read_password_stdin(void)
     return line;
 }
 
+#define USER_ADD_USAGE                                                                      \
+    "usage: youyue user add --db DB --login LOGIN --role ROLE [--scope ID]\n"                  \
+    "                       [--name NAME] --password-stdin"
+
 static int cmd_user(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "add") != 0) {
-        if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-            puts("usage: youyue user add --db DB --login LOGIN --role ROLE [--scope ID]\n"
-                 "                       [--name NAME] --password-stdin");
-            return 0;
-        }
-        usage_error("user", "the only subcommand is `user add`");
-    }
+    only_subcommand(argc, argv, "user", "add", USER_ADD_USAGE);
     argc--;
     argv++;
     static const struct option opts[] = {{"db", required_argument, 0, 'd'},
@@ -411,13 +448,18 @@ static int cmd_user(int argc, char **argv)
                                          {"password-stdin", no_argument, 0, 'P'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
+    static const char help[] =
+        USER_ADD_USAGE "\n\n"
+        "Adds a login.  ROLE is one of resident deputy community_staff street_staff\n"
+        "admin leader unit_staff procurator.  deputy, unit_staff, street_staff and\n"
+        "community_staff need --scope: the id of the deputy, unit, street or\n"
+        "community.  The password is read from the first line of standard input.";
     const char *url = default_db(), *login = NULL, *role_s = NULL, *name = "";
     int64_t scope = 0;
     bool has_scope = false, pw_stdin = false;
     int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = next_option(argc, argv, opts, "user add", help, &url)) != -1) {
         switch (c) {
-        case 'd': url = optarg; break;
         case 'l': login = optarg; break;
         case 'r': role_s = optarg; break;
         case 's':
@@ -427,15 +469,6 @@ static int cmd_user(int argc, char **argv)
             break;
         case 'n': name = optarg; break;
         case 'P': pw_stdin = true; break;
-        case 'h':
-            puts("usage: youyue user add --db DB --login LOGIN --role ROLE [--scope ID]\n"
-                 "                       [--name NAME] --password-stdin\n\n"
-                 "Adds a login.  ROLE is one of resident deputy community_staff street_staff\n"
-                 "admin leader unit_staff procurator.  deputy, unit_staff, street_staff and\n"
-                 "community_staff need --scope: the id of the deputy, unit, street or\n"
-                 "community.  The password is read from the first line of standard input.");
-            return 0;
-        default: bad_option("user add", argv);
         }
     }
     if (optind != argc)
@@ -481,29 +514,19 @@ static int cmd_user(int argc, char **argv)
 
 static int cmd_import(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *url = default_db();
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': url = optarg; break;
-        case 'h':
-            puts("usage: youyue import --db DB {regions|stations|deputies|units} FILE.csv\n\n"
-                 "Imports a CSV file (UTF-8, first row the header) into the registry.\n"
-                 "Every bad row is reported by line and field; nothing is imported\n"
-                 "unless every row is good.  Columns:\n"
-                 "  regions:  kind,name,parent   (区/街道/开发区/社区; parent by name)\n"
-                 "  stations: kind,name,street,community,address,lat,lon,opening_hours,"
-                 "reception_rule\n"
-                 "  deputies: name,levels,sector,phone,stations,lat,lon\n"
-                 "  units:    name,kind\n"
-                 "Chinese headers (类型,名称,上级; 类型,名称,街道,社区,地址,纬度,经度,\n"
-                 "开放时间,接待日; 姓名,层级,界别,电话,站点) work too.");
-            return 0;
-        default: bad_option("import", argv);
-        }
-    }
+    static const char help[] =
+        "usage: youyue import --db DB {regions|stations|deputies|units} FILE.csv\n\n"
+        "Imports a CSV file (UTF-8, first row the header) into the registry.\n"
+        "Every bad row is reported by line and field; nothing is imported\n"
+        "unless every row is good.  Columns:\n"
+        "  regions:  kind,name,parent   (区/街道/开发区/社区; parent by name)\n"
+        "  stations: kind,name,street,community,address,lat,lon,opening_hours,"
+        "reception_rule\n"
+        "  deputies: name,levels,sector,phone,stations,lat,lon\n"
+        "  units:    name,kind\n"
+        "Chinese headers (类型,名称,上级; 类型,名称,街道,社区,地址,纬度,经度,\n"
+        "开放时间,接待日; 姓名,层级,界别,电话,站点) work too.";
+    const char *url = db_option_only(argc, argv, "import", help);
     if (argc - optind != 2)
         usage_error("import", "expected {regions|stations|deputies|units} FILE.csv");
     const char *what = argv[optind], *file = argv[optind + 1];
@@ -553,21 +576,11 @@ static int cmd_import(int argc, char **argv)
 
 static int cmd_backup(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *url = default_db();
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': url = optarg; break;
-        case 'h':
-            puts("usage: youyue backup --db DB FILE\n\n"
-                 "Copies the live database to FILE (SQLite online backup: the server may\n"
-                 "keep running).  Restore by stopping the server and using FILE as --db.");
-            return 0;
-        default: bad_option("backup", argv);
-        }
-    }
+    static const char help[] =
+        "usage: youyue backup --db DB FILE\n\n"
+        "Copies the live database to FILE (SQLite online backup: the server may\n"
+        "keep running).  Restore by stopping the server and using FILE as --db.";
+    const char *url = db_option_only(argc, argv, "backup", help);
     if (argc - optind != 1)
         usage_error("backup", "expected the backup FILE");
     struct db *db = open_db(url, false);
@@ -589,26 +602,19 @@ static int cmd_remind(int argc, char **argv)
                                          {"calendar", required_argument, 0, 'c'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
+    static const char help[] =
+        "usage: youyue remind --db DB [--calendar DIR]\n\n"
+        "One supervision sweep (督办), for cron: every open item with a deadline\n"
+        "(replies, co-unit opinions, assignments to make, re-handling, on-site\n"
+        "commitments) that is overdue or due within settings.due_soon_working_days\n"
+        "working days gets reminders (催办) in the inboxes of its unit, the leader\n"
+        "of a key suggestion and the office.  Running it again the same day adds\n"
+        "nothing; overdue items are chased again each day.  `youyue serve` runs\n"
+        "the same sweep itself (--remind-interval).  Prints the counts.\n\n"
+        "  --calendar DIR   extra working-day calendars (default $YOUYUE_CALENDAR_DIR)";
     const char *url = default_db(), *calendar_dir = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': url = optarg; break;
-        case 'c': calendar_dir = optarg; break;
-        case 'h':
-            puts("usage: youyue remind --db DB [--calendar DIR]\n\n"
-                 "One supervision sweep (督办), for cron: every open item with a deadline\n"
-                 "(replies, co-unit opinions, assignments to make, re-handling, on-site\n"
-                 "commitments) that is overdue or due within settings.due_soon_working_days\n"
-                 "working days gets reminders (催办) in the inboxes of its unit, the leader\n"
-                 "of a key suggestion and the office.  Running it again the same day adds\n"
-                 "nothing; overdue items are chased again each day.  `youyue serve` runs\n"
-                 "the same sweep itself (--remind-interval).  Prints the counts.\n\n"
-                 "  --calendar DIR   extra working-day calendars (default $YOUYUE_CALENDAR_DIR)");
-            return 0;
-        default: bad_option("remind", argv);
-        }
-    }
+    while (next_option(argc, argv, opts, "remind", help, &url) == 'c')
+        calendar_dir = optarg;
     if (optind != argc)
         usage_error("remind", "unexpected argument");
     const struct calendar *cal = load_calendar(calendar_dir);
@@ -640,13 +646,24 @@ static int cmd_export(int argc, char **argv)
         {"street", required_argument, 0, 's'}, {"unit", required_argument, 0, 'u'},
         {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    static const char help[] =
+        "usage: youyue export --db DB {suggestions|assignments|results} [--year Y]\n"
+        "                     [--street ID] [--unit ID] --format {csv|xlsx}\n"
+        "                     --output FILE\n\n"
+        "Writes one of the three lists (三张清单) of a year (default: this year):\n"
+        "  suggestions  建议清单: what was raised, by whom\n"
+        "  assignments  交办清单: which unit, since when, due when, where it stands\n"
+        "  results      效果清单: reply class, the deputy's evaluation, follow-up\n"
+        "CSV is UTF-8 with a BOM (Excel opens it as it is), the same bytes as\n"
+        "GET /api/v1/lists/...?format=csv; XLSX has a frozen header row, a filter\n"
+        "and real dates.  --street and --unit narrow the rows as the API's\n"
+        "street= and unit= do.  The file is replaced whole or not at all.";
     const char *url = default_db(), *format = NULL, *output = NULL;
     int64_t now = time_now();
     int64_t year = stats_year_of(now), street = 0, unit = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = next_option(argc, argv, opts, "export", help, &url)) != -1) {
         switch (c) {
-        case 'd': url = optarg; break;
         case 'y':
             if (!parse_int64(optarg, 2000, 2100, &year))
                 usage_error("export", "--year must be a year from 2000 to 2100");
@@ -661,20 +678,6 @@ static int cmd_export(int argc, char **argv)
             break;
         case 'f': format = optarg; break;
         case 'o': output = optarg; break;
-        case 'h':
-            puts("usage: youyue export --db DB {suggestions|assignments|results} [--year Y]\n"
-                 "                     [--street ID] [--unit ID] --format {csv|xlsx}\n"
-                 "                     --output FILE\n\n"
-                 "Writes one of the three lists (三张清单) of a year (default: this year):\n"
-                 "  suggestions  建议清单: what was raised, by whom\n"
-                 "  assignments  交办清单: which unit, since when, due when, where it stands\n"
-                 "  results      效果清单: reply class, the deputy's evaluation, follow-up\n"
-                 "CSV is UTF-8 with a BOM (Excel opens it as it is), the same bytes as\n"
-                 "GET /api/v1/lists/...?format=csv; XLSX has a frozen header row, a filter\n"
-                 "and real dates.  --street and --unit narrow the rows as the API's\n"
-                 "street= and unit= do.  The file is replaced whole or not at all.");
-            return 0;
-        default: bad_option("export", argv);
         }
     }
     if (argc - optind != 1)
@@ -707,35 +710,21 @@ static int cmd_export(int argc, char **argv)
 
 /* ---- audit verify ------------------------------------------------------------ */
 
+#define AUDIT_VERIFY_USAGE "usage: youyue audit verify --db DB"
+
 static int cmd_audit(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-        if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-            puts("usage: youyue audit verify --db DB");
-            return 0;
-        }
-        usage_error("audit", "the only subcommand is `audit verify`");
-    }
+    only_subcommand(argc, argv, "audit", "verify", AUDIT_VERIFY_USAGE);
     argc--;
     argv++;
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *url = default_db();
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': url = optarg; break;
-        case 'h':
-            puts("usage: youyue audit verify --db DB\n\n"
-                 "Checks the audit trail's hash chain from the first entry to the last.\n"
-                 "Prints the number of entries and the hash of the newest one (record it\n"
-                 "elsewhere now and then: a later rewrite of the whole chain would not\n"
-                 "pass through it).  An edited, inserted or deleted entry is named, and\n"
-                 "the exit status is 1.");
-            return 0;
-        default: bad_option("audit verify", argv);
-        }
-    }
+    static const char help[] =
+        AUDIT_VERIFY_USAGE "\n\n"
+        "Checks the audit trail's hash chain from the first entry to the last.\n"
+        "Prints the number of entries and the hash of the newest one (record it\n"
+        "elsewhere now and then: a later rewrite of the whole chain would not\n"
+        "pass through it).  An edited, inserted or deleted entry is named, and\n"
+        "the exit status is 1.";
+    const char *url = db_option_only(argc, argv, "audit verify", help);
     if (optind != argc)
         usage_error("audit verify", "unexpected argument");
     struct db *db = open_db(url, false);
@@ -799,22 +788,17 @@ int main(int argc, char **argv)
     }
     argc--;
     argv++;
-    if (!strcmp(cmd, "init"))
-        return cmd_init(argc, argv);
-    if (!strcmp(cmd, "serve"))
-        return cmd_serve(argc, argv);
-    if (!strcmp(cmd, "user"))
-        return cmd_user(argc, argv);
-    if (!strcmp(cmd, "import"))
-        return cmd_import(argc, argv);
-    if (!strcmp(cmd, "export"))
-        return cmd_export(argc, argv);
-    if (!strcmp(cmd, "backup"))
-        return cmd_backup(argc, argv);
-    if (!strcmp(cmd, "remind"))
-        return cmd_remind(argc, argv);
-    if (!strcmp(cmd, "audit"))
-        return cmd_audit(argc, argv);
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } commands[] = {
+        {"init", cmd_init},     {"serve", cmd_serve},   {"user", cmd_user},
+        {"import", cmd_import}, {"export", cmd_export}, {"backup", cmd_backup},
+        {"remind", cmd_remind}, {"audit", cmd_audit},
+    };
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].run(argc, argv);
     fprintf(stderr, "youyue: unknown command '%s' (see youyue --help)\n", cmd);
     return EXIT_USAGE;
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/machine.h"
+
 #define STAFF ACT_ACTOR_STAFF
 
 const struct act_transition act_table[] = {
@@ -54,13 +56,11 @@ const char *act_kind_label_zh(enum act_kind k)
 
 bool act_kind_from_name(const char *s, enum act_kind *out)
 {
-    for (int i = 0; s && i < AK_COUNT; i++) {
-        if (!strcmp(s, kind_names[i])) {
-            *out = (enum act_kind)i;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!name_find(kind_names, AK_COUNT, s, &v))
+        return false;
+    *out = (enum act_kind)v;
+    return true;
 }
 
 const char *act_state_name(enum act_state s)
@@ -75,13 +75,11 @@ const char *act_state_label_zh(enum act_state s)
 
 bool act_state_from_name(const char *s, enum act_state *out)
 {
-    for (int i = 0; s && i < AS_STATE_COUNT; i++) {
-        if (!strcmp(s, state_names[i])) {
-            *out = (enum act_state)i;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!name_find(state_names, AS_STATE_COUNT, s, &v))
+        return false;
+    *out = (enum act_state)v;
+    return true;
 }
 
 const char *act_action_name(enum act_action a)
@@ -91,13 +89,11 @@ const char *act_action_name(enum act_action a)
 
 bool act_action_from_name(const char *s, enum act_action *out)
 {
-    for (int i = 0; s && i < AA_ACTION_COUNT; i++) {
-        if (!strcmp(s, action_names[i])) {
-            *out = (enum act_action)i;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!name_find(action_names, AA_ACTION_COUNT, s, &v))
+        return false;
+    *out = (enum act_action)v;
+    return true;
 }
 
 bool act_state_public(enum act_state s)

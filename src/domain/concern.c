@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/machine.h"
 #include "domain/registry.h"
 
 #define STAFF CN_ACTOR_STAFF
@@ -111,13 +112,11 @@ const char *cn_state_label_zh(enum cn_state s)
 
 bool cn_state_from_name(const char *s, enum cn_state *out)
 {
-    for (int i = 0; s && i < CN_STATE_COUNT; i++) {
-        if (!strcmp(s, state_names[i])) {
-            *out = (enum cn_state)i;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!name_find(state_names, CN_STATE_COUNT, s, &v))
+        return false;
+    *out = (enum cn_state)v;
+    return true;
 }
 
 const char *cn_action_name(enum cn_action a)
@@ -135,21 +134,16 @@ const char *cn_event_label_zh(const char *action)
     enum cn_action a;
     if (cn_action_from_name(action, &a))
         return action_labels[a];
-    for (size_t i = 0; action && i < sizeof(event_labels) / sizeof(event_labels[0]); i++)
-        if (!strcmp(action, event_labels[i][0]))
-            return event_labels[i][1];
-    return NULL;
+    return name_pair_value(event_labels, sizeof(event_labels) / sizeof(event_labels[0]), action);
 }
 
 bool cn_action_from_name(const char *s, enum cn_action *out)
 {
-    for (int i = 0; s && i < CA_ACTION_COUNT; i++) {
-        if (!strcmp(s, action_names[i])) {
-            *out = (enum cn_action)i;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!name_find(action_names, CA_ACTION_COUNT, s, &v))
+        return false;
+    *out = (enum cn_action)v;
+    return true;
 }
 
 bool cn_state_open(enum cn_state s)
@@ -178,30 +172,18 @@ void cn_decide(enum cn_state from, enum cn_action action, unsigned actors,
     if (!facts)
         facts = &none;
     memset(out, 0, sizeof(*out));
-    bool in_state = false, permitted = false;
+    struct sm_scan scan = {0};
     for (size_t i = 0; i < cn_table_n; i++) {
         const struct cn_transition *t = &cn_table[i];
         if (t->from != from || !guards_hold(t->guards, actors, facts))
             continue;
-        if (t->actors & actors) {
-            bool seen = false;
-            for (size_t k = 0; k < out->n_allowed; k++)
-                if (out->allowed[k] == t->action)
-                    seen = true;
-            if (!seen) {
-                assert(out->n_allowed < CA_ACTION_COUNT);
-                out->allowed[out->n_allowed++] = t->action;
-            }
-        }
-        if (t->action == action) {
-            in_state = true;
-            if (t->actors & actors) {
-                permitted = true;
-                out->to = t->to;
-            }
+        if (sm_scan_row(&scan, (int)t->action, t->actors, t->to, (int)action, actors)) {
+            assert(out->n_allowed < CA_ACTION_COUNT);
+            out->allowed[out->n_allowed++] = t->action;
         }
     }
-    out->result = !in_state ? YY_CONFLICT : permitted ? YY_OK : YY_FORBIDDEN;
+    out->result = sm_scan_result(&scan);
+    out->to = scan.to;
 }
 
 /* ---- what a resident sends ------------------------------------------------- */
@@ -236,10 +218,7 @@ bool concern_rating_valid(const char *value)
 
 const char *concern_rating_label_zh(const char *value)
 {
-    for (size_t i = 0; value && i < sizeof(ratings) / sizeof(ratings[0]); i++)
-        if (!strcmp(value, ratings[i][0]))
-            return ratings[i][1];
-    return NULL;
+    return name_pair_value(ratings, sizeof(ratings) / sizeof(ratings[0]), value);
 }
 
 static bool all_digits(const char *s, size_t n)
@@ -274,11 +253,8 @@ bool concern_phone_valid(const char *phone)
 enum yy_err concern_input_validate(struct concern_input *in, const char *const *categories,
                                    size_t n_categories, struct yy_error *e)
 {
-    bool known = false;
-    for (size_t i = 0; in->category && i < n_categories; i++)
-        if (!strcmp(in->category, categories[i]))
-            known = true;
-    if (!known)
+    int category;
+    if (!name_find(categories, n_categories, in->category, &category))
         return yy_fail(e, YY_BAD_INPUT, "invalid_category", "类别不在可选范围内", "category");
     if (!in->source)
         in->source = in->activity_id ? "activity" : in->station_id ? "station" : "online";

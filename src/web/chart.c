@@ -243,6 +243,15 @@ static void empty_note(struct w *w, double y)
     w_puts(w, " text-anchor=\"middle\" fill=\"" MUTED_COLOUR "\">暂无数据</text>");
 }
 
+/* A chart with nothing to show: a short frame with a note in it. */
+static enum yy_err empty_chart(struct w *w, const struct chart_opts *o, const char *role)
+{
+    open_svg(w, o, 60, role);
+    empty_note(w, 34);
+    w_puts(w, "</svg>");
+    return w->rc;
+}
+
 /* The end of the value axis: opts->max, else the largest value or target;
  * never 0. */
 static double axis_max(const struct chart_opts *o, double largest)
@@ -254,6 +263,16 @@ static double axis_max(const struct chart_opts *o, double largest)
             m = clampv(o->target);
     }
     return m > 0 ? m : 1;
+}
+
+/* axis_max for one value per item. */
+static double items_axis_max(const struct chart_opts *o, const struct chart_item *items, size_t n)
+{
+    double largest = 0;
+    for (size_t i = 0; i < n; i++)
+        if (clampv(items[i].value) > largest)
+            largest = clampv(items[i].value);
+    return axis_max(o, largest);
 }
 
 /* Length along an axis of `span` units for v on an axis ending at max. */
@@ -299,17 +318,9 @@ enum yy_err chart_hbar(struct buf *out, const struct chart_opts *o, const struct
                        size_t n)
 {
     struct w w = {out, YY_OK};
-    if (n == 0) {
-        open_svg(&w, o, 60, "img");
-        empty_note(&w, 34);
-        w_puts(&w, "</svg>");
-        return w.rc;
-    }
-    double largest = 0;
-    for (size_t i = 0; i < n; i++)
-        if (clampv(items[i].value) > largest)
-            largest = clampv(items[i].value);
-    double max = axis_max(o, largest);
+    if (n == 0)
+        return empty_chart(&w, o, "img");
+    double max = items_axis_max(o, items, n);
     double span = W - HB_LABEL_W - HB_VALUE_W;
     double height = HB_TOP + (double)n * HB_ROW + 8;
     open_svg(&w, o, height, "img");
@@ -401,12 +412,8 @@ enum yy_err chart_status_bars(struct buf *out, const struct chart_opts *o,
     if (n_series > CHART_MAX_SERIES)
         return YY_BAD_INPUT;
     struct w w = {out, YY_OK};
-    if (n_categories == 0 || n_series == 0) {
-        open_svg(&w, o, 60, "img");
-        empty_note(&w, 34);
-        w_puts(&w, "</svg>");
-        return w.rc;
-    }
+    if (n_categories == 0 || n_series == 0)
+        return empty_chart(&w, o, "img");
     /* the legend's height first: the viewBox comes before it */
     double legend_h = LEGEND_ROW + 4, lx = 4;
     for (size_t s = 0; s < n_series; s++) {
@@ -499,17 +506,9 @@ enum yy_err chart_months(struct buf *out, const struct chart_opts *o, const stru
                          size_t n, enum chart_months_style style)
 {
     struct w w = {out, YY_OK};
-    if (n == 0) {
-        open_svg(&w, o, 60, "img");
-        empty_note(&w, 34);
-        w_puts(&w, "</svg>");
-        return w.rc;
-    }
-    double largest = 0;
-    for (size_t i = 0; i < n; i++)
-        if (clampv(items[i].value) > largest)
-            largest = clampv(items[i].value);
-    double max = axis_max(o, largest);
+    if (n == 0)
+        return empty_chart(&w, o, "img");
+    double max = items_axis_max(o, items, n);
     double x0 = MO_LEFT, x1 = W - MO_RIGHT, y0 = MO_TOP, y1 = MO_HEIGHT - MO_BOTTOM;
     double slot = (x1 - x0) / (double)n;
     size_t every = (n + 11) / 12; /* at most 12 period labels */
@@ -643,12 +642,8 @@ enum yy_err chart_map(struct buf *out, const struct chart_opts *o, const struct 
         pr.min_lon = fmin(pr.min_lon, pts[i].lon);
         pr.max_lon = fmax(pr.max_lon, pts[i].lon);
     }
-    if (valid == 0) {
-        open_svg(&w, o, 60, "group");
-        empty_note(&w, 34);
-        w_puts(&w, "</svg>");
-        return w.rc;
-    }
+    if (valid == 0)
+        return empty_chart(&w, o, "group");
     /* equirectangular: x = lon * cos(middle latitude), y = lat, one scale */
     pr.k = cos((pr.min_lat + pr.max_lat) / 2 * M_PI / 180);
     double span_x = (pr.max_lon - pr.min_lon) * pr.k, span_y = pr.max_lat - pr.min_lat;
