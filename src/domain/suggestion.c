@@ -8,10 +8,15 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "domain/machine.h"
 #include "domain/supervision.h"
 
 #define UNIT (ACTOR_LEAD_UNIT | ACTOR_CO_UNIT)
+/* The signers of a suggestion: the author and the co-signers who confirmed.
+ * A co-signer a draft only names (or who declined) is ACTOR_NAMED: no signer,
+ * so neither needed for a withdrawal nor able to withdraw. */
 #define SIGNER (ACTOR_AUTHOR | ACTOR_COSIGNER)
+#define INVITED (ACTOR_COSIGNER | ACTOR_NAMED)
 #define SUPERVISOR (ACTOR_ADMIN | ACTOR_LEADER | ACTOR_KEY_LEADER)
 #define COUNCIL (ACTOR_ADMIN | ACTOR_LEADER)
 
@@ -21,8 +26,8 @@ const struct sg_transition sg_table[] = {
     {SG_DRAFT, SA_SUBMIT, ACTOR_AUTHOR, SG_SUBMITTED},
     {SG_DRAFT, SA_WITHDRAW, SIGNER, SG_WITHDRAWN},
     {SG_DRAFT, SA_EDIT, ACTOR_AUTHOR, SG_SAME},
-    {SG_DRAFT, SA_COSIGN, ACTOR_COSIGNER, SG_SAME},
-    {SG_DRAFT, SA_DECLINE_COSIGN, ACTOR_COSIGNER, SG_SAME},
+    {SG_DRAFT, SA_COSIGN, INVITED, SG_SAME},
+    {SG_DRAFT, SA_DECLINE_COSIGN, INVITED, SG_SAME},
 
     /* screening (收集整理): accepted, or handled as a letter with a reason */
     {SG_SUBMITTED, SA_ACCEPT, ACTOR_ADMIN, SG_ACCEPTED},
@@ -133,13 +138,11 @@ const char *sg_state_label_zh(enum sg_state s)
 
 bool sg_state_from_name(const char *s, enum sg_state *out)
 {
-    for (int i = 0; s && i < SG_STATE_COUNT; i++) {
-        if (!strcmp(s, state_names[i])) {
-            *out = (enum sg_state)i;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!name_find(state_names, SG_STATE_COUNT, s, &v))
+        return false;
+    *out = (enum sg_state)v;
+    return true;
 }
 
 const char *sg_action_name(enum sg_action a)
@@ -157,49 +160,31 @@ const char *sg_event_label_zh(const char *action)
     enum sg_action a;
     if (sg_action_from_name(action, &a))
         return action_labels[a];
-    for (size_t i = 0; action && i < sizeof(event_labels) / sizeof(event_labels[0]); i++)
-        if (!strcmp(action, event_labels[i][0]))
-            return event_labels[i][1];
-    return NULL;
+    return name_pair_value(event_labels, sizeof(event_labels) / sizeof(event_labels[0]), action);
 }
 
 bool sg_action_from_name(const char *s, enum sg_action *out)
 {
-    for (int i = 0; s && i < SA_ACTION_COUNT; i++) {
-        if (!strcmp(s, action_names[i])) {
-            *out = (enum sg_action)i;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!name_find(action_names, SA_ACTION_COUNT, s, &v))
+        return false;
+    *out = (enum sg_action)v;
+    return true;
 }
 
 void sg_decide(enum sg_state from, enum sg_action action, unsigned actors,
                struct sg_decision *out)
 {
     memset(out, 0, sizeof(*out));
-    bool in_state = false, permitted = false;
+    struct sm_scan scan = {0};
     for (size_t i = 0; i < sg_table_n; i++) {
         const struct sg_transition *t = &sg_table[i];
-        if (t->from != from)
-            continue;
-        if (t->actors & actors) {
-            bool seen = false;
-            for (size_t k = 0; k < out->n_allowed; k++)
-                if (out->allowed[k] == t->action)
-                    seen = true;
-            if (!seen)
-                out->allowed[out->n_allowed++] = t->action;
-        }
-        if (t->action == action) {
-            in_state = true;
-            if (t->actors & actors) {
-                permitted = true;
-                out->to = t->to;
-            }
-        }
+        if (t->from == from &&
+            sm_scan_row(&scan, (int)t->action, t->actors, t->to, (int)action, actors))
+            out->allowed[out->n_allowed++] = t->action;
     }
-    out->result = !in_state ? YY_CONFLICT : permitted ? YY_OK : YY_FORBIDDEN;
+    out->result = sm_scan_result(&scan);
+    out->to = scan.to;
 }
 
 /* ---- names of the record's values ------------------------------------------- */
@@ -213,13 +198,11 @@ const char *sg_cosign_name(enum sg_cosign c)
 
 bool sg_cosign_from_name(const char *s, enum sg_cosign *out)
 {
-    for (int i = 0; s && i < SG_COSIGN_COUNT; i++) {
-        if (!strcmp(s, cosign_names[i])) {
-            *out = (enum sg_cosign)i;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!name_find(cosign_names, SG_COSIGN_COUNT, s, &v))
+        return false;
+    *out = (enum sg_cosign)v;
+    return true;
 }
 
 static const char *const rating_names[SG_RATING_COUNT] = {NULL, "satisfied",
@@ -232,13 +215,11 @@ const char *sg_rating_name(enum sg_rating r)
 
 bool sg_rating_from_name(const char *s, enum sg_rating *out)
 {
-    for (int i = 1; s && i < SG_RATING_COUNT; i++) {
-        if (!strcmp(s, rating_names[i])) {
-            *out = (enum sg_rating)i;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!name_find(rating_names, SG_RATING_COUNT, s, &v))
+        return false;
+    *out = (enum sg_rating)v;
+    return true;
 }
 
 static const char *const asg_names[] = {"assigned", "in_handling", "return_requested", "returned",
@@ -252,13 +233,11 @@ const char *sg_asg_status_name(enum sg_asg_status s)
 
 bool sg_asg_status_from_name(const char *s, enum sg_asg_status *out)
 {
-    for (size_t i = 0; s && i < ASG_COUNT; i++) {
-        if (!strcmp(s, asg_names[i])) {
-            *out = (enum sg_asg_status)i;
-            return true;
-        }
-    }
-    return false;
+    int v;
+    if (!name_find(asg_names, ASG_COUNT, s, &v))
+        return false;
+    *out = (enum sg_asg_status)v;
+    return true;
 }
 
 static const char *const ext_names[] = {NULL, "requested", "approved", "refused"};
@@ -270,14 +249,12 @@ const char *sg_ext_status_name(enum sg_ext_status s)
 
 bool sg_ext_status_from_name(const char *s, enum sg_ext_status *out)
 {
+    int v;
     *out = EXT_NONE;
-    for (int i = 1; s && i <= EXT_REFUSED; i++) {
-        if (!strcmp(s, ext_names[i])) {
-            *out = (enum sg_ext_status)i;
-            return true;
-        }
-    }
-    return s == NULL;
+    if (!name_find(ext_names, EXT_REFUSED + 1, s, &v))
+        return s == NULL;
+    *out = (enum sg_ext_status)v;
+    return true;
 }
 
 static bool one_of(const char *s, const char *const *names)
@@ -527,6 +504,13 @@ static bool has_id(const int64_t *ids, size_t n, int64_t id)
     return false;
 }
 
+/* A signer whose agreement a withdrawal needs: the author, or a co-signer
+ * who confirmed. */
+static bool signs(const struct sg_signer *g)
+{
+    return g->author || g->cosign == SG_COSIGN_CONFIRMED;
+}
+
 unsigned sg_actors(const struct suggestion *s, const struct sg_caller *c)
 {
     unsigned a = 0;
@@ -539,7 +523,9 @@ unsigned sg_actors(const struct suggestion *s, const struct sg_caller *c)
     }
     for (size_t i = 0; i < s->n_signers; i++)
         if (has_id(c->deputy_ids, c->n_deputy_ids, s->signers[i].deputy_id))
-            a |= s->signers[i].author ? ACTOR_AUTHOR : ACTOR_COSIGNER;
+            a |= s->signers[i].author ? ACTOR_AUTHOR
+                 : signs(&s->signers[i]) ? ACTOR_COSIGNER
+                                         : ACTOR_NAMED;
     for (size_t i = 0; i < s->n_assignments; i++) {
         const struct sg_assignment *g = &s->assignments[i];
         if (g->active && has_id(c->unit_ids, c->n_unit_ids, g->unit_id))
@@ -548,10 +534,12 @@ unsigned sg_actors(const struct suggestion *s, const struct sg_caller *c)
     return a;
 }
 
-/* A signer, or a unit it is assigned to now. */
+/* A signer, a deputy the draft names as co-signer, or a unit it is assigned
+ * to now. */
 static bool related(const struct suggestion *s, const struct sg_caller *c)
 {
-    return (sg_actors(s, c) & (ACTOR_AUTHOR | ACTOR_COSIGNER | ACTOR_LEAD_UNIT | ACTOR_CO_UNIT)) != 0;
+    return (sg_actors(s, c) & (ACTOR_AUTHOR | ACTOR_COSIGNER | ACTOR_NAMED | ACTOR_LEAD_UNIT |
+                               ACTOR_CO_UNIT)) != 0;
 }
 
 bool sg_private_view(const struct suggestion *s, const struct sg_caller *c)
@@ -608,7 +596,7 @@ static const char *role_acted(unsigned bits)
         return "admin";
     if (bits & (ACTOR_LEADER | ACTOR_KEY_LEADER))
         return "leader";
-    if (bits & (ACTOR_AUTHOR | ACTOR_COSIGNER))
+    if (bits & (ACTOR_AUTHOR | ACTOR_COSIGNER | ACTOR_NAMED))
         return "deputy";
     return "unit_staff";
 }
@@ -861,7 +849,7 @@ static size_t drop_unconfirmed(struct arena *a, struct suggestion *s, struct sg_
 {
     size_t n = 0, kept = 0;
     for (size_t k = 0; k < s->n_signers; k++) {
-        if (s->signers[k].author || s->signers[k].cosign == SG_COSIGN_CONFIRMED) {
+        if (signs(&s->signers[k])) {
             kept += !s->signers[k].author;
             s->signers[n++] = s->signers[k];
         } else {
@@ -1010,28 +998,41 @@ enum yy_err sg_apply(const struct sg_rules *r, const struct calendar *cal, struc
         break;
     }
     case SA_WITHDRAW: {
+        /* every signer agrees: the author and the co-signers who confirmed;
+         * one a draft only names, or who declined, is not asked (and cannot
+         * withdraw: the table refuses ACTOR_NAMED) */
+        size_t needed = 0, agreed = 0;
+        for (size_t k = 0; k < s->n_signers; k++) {
+            const struct sg_signer *sg = &s->signers[k];
+            if (signs(sg)) {
+                needed++;
+                agreed += sg->withdraw_agreed;
+            }
+        }
         bool mine = false;
         for (size_t k = 0; k < s->n_signers; k++)
-            if (!s->signers[k].withdraw_agreed &&
+            if (signs(&s->signers[k]) && !s->signers[k].withdraw_agreed &&
                 has_id(c->deputy_ids, c->n_deputy_ids, s->signers[k].deputy_id))
                 mine = true;
-        if (!mine)
+        /* already agreed: refused while others are missing; but when those
+         * have left meanwhile (declined, or dropped by an edit), asking again
+         * completes the withdrawal */
+        if (!mine && agreed < needed)
             return refuse_with(a, &d, act, "withdrawal_already_agreed",
                                "您已同意撤回,须等其他联名代表同意", e);
-        size_t agreed = 0;
         for (size_t k = 0; k < s->n_signers; k++) {
             struct sg_signer *sg = &s->signers[k];
-            if (!sg->withdraw_agreed && has_id(c->deputy_ids, c->n_deputy_ids, sg->deputy_id) &&
+            if (signs(sg) && !sg->withdraw_agreed &&
+                has_id(c->deputy_ids, c->n_deputy_ids, sg->deputy_id) &&
                 out->n_agreed < sizeof(out->agreed) / sizeof(out->agreed[0])) {
                 sg->withdraw_agreed = true;
                 out->agreed[out->n_agreed++] = sg->deputy_id;
-            }
-            if (sg->withdraw_agreed)
                 agreed++;
+            }
         }
-        out->note = arena_printf(a, "%zu/%zu 位代表同意撤回。理由:%s", agreed, s->n_signers,
+        out->note = arena_printf(a, "%zu/%zu 位代表同意撤回。理由:%s", agreed, needed,
                                  in->reason ? in->reason : "");
-        if (agreed == s->n_signers) {
+        if (agreed == needed) {
             s->reason = in->reason;
             s->closed_at = now;
         } else {

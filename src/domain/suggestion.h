@@ -73,12 +73,15 @@ enum sg_action {
  * assigned to as lead, ...). */
 enum sg_actor {
     ACTOR_AUTHOR = 1 << 0,    /* the deputy who drafted it */
-    ACTOR_COSIGNER = 1 << 1,  /* a deputy who co-signed it */
+    ACTOR_COSIGNER = 1 << 1,  /* a deputy who co-signed it (confirmed 联名) */
     ACTOR_ADMIN = 1 << 2,     /* the office (代表工委) */
     ACTOR_LEADER = 1 << 3,    /* a member of the chairperson's council */
     ACTOR_KEY_LEADER = 1 << 4,/* the leader supervising this key suggestion */
     ACTOR_LEAD_UNIT = 1 << 5, /* staff of a lead unit (主办) it is assigned to */
     ACTOR_CO_UNIT = 1 << 6,   /* staff of a co-handling unit (协办) */
+    ACTOR_NAMED = 1 << 7,     /* a deputy a draft names as co-signer who has
+                               * not confirmed (named, or declined): may
+                               * confirm or decline, is no signer otherwise */
 };
 
 /* The state an action leaves the suggestion in; SG_SAME for actions that

@@ -112,15 +112,17 @@ export const ACTIONS = ['submit', 'withdraw', 'accept', 'return_as_letter', 'ass
 export const STATES = ['draft', 'submitted', 'accepted', 'returned_as_letter', 'assigned', 'in_handling',
   'replied', 'evaluated', 'rehandling', 'following_up', 'closed', 'withdrawn'];
 
-const SIGNER = ['author', 'cosigner'], UNIT = ['lead', 'co'], SUP = ['admin', 'leader', 'key_leader'];
+// A signer is the author or a co-signer who confirmed; one a draft only names
+// (or who declined) may confirm or decline, and is no signer otherwise.
+const SIGNER = ['author', 'cosigner'], INVITED = ['cosigner', 'named'], UNIT = ['lead', 'co'], SUP = ['admin', 'leader', 'key_leader'];
 const COUNCIL = ['admin', 'leader'];
 // [state, action, who may, state after (null: the same)]
 export const TABLE = [
   ['draft', 'submit', ['author'], 'submitted'],
   ['draft', 'withdraw', SIGNER, 'withdrawn'],
   ['draft', 'edit', ['author'], null], // PATCH /api/v1/suggestions/{id}, not an action
-  ['draft', 'cosign', ['cosigner'], null],
-  ['draft', 'decline_cosign', ['cosigner'], null],
+  ['draft', 'cosign', INVITED, null],
+  ['draft', 'decline_cosign', INVITED, null],
   ['submitted', 'accept', ['admin'], 'accepted'],
   ['submitted', 'return_as_letter', ['admin'], 'returned_as_letter'],
   ['submitted', 'withdraw', SIGNER, 'withdrawn'],
@@ -170,14 +172,15 @@ const ASSIGNED_ONWARDS = new Set(['assigned', 'in_handling', 'replied', 'evaluat
   'following_up', 'closed']);
 
 /** What login is to a suggestion by deputy (D1) with deputy2 (D2), assigned
- *  (from `assigned` on) to unit (U1, lead) and unit2 (U2, co). */
+ *  (from `assigned` on) to unit (U1, lead) and unit2 (U2, co).  In a draft
+ *  (as driveTo leaves it) D2 is only named; past it D2 has confirmed. */
 export function relations(login, state, { key = false, assigned } = {}) {
   const hasUnits = assigned ?? ASSIGNED_ONWARDS.has(state);
   switch (login) {
     case 'admin': case 'admin2': return ['admin'];
     case 'leader': return key ? ['leader', 'key_leader'] : ['leader'];
     case 'deputy': return ['author'];
-    case 'deputy2': return ['cosigner'];
+    case 'deputy2': return state === 'draft' ? ['named'] : ['cosigner'];
     case 'unit': return hasUnits ? ['lead'] : [];
     case 'unit2': return hasUnits ? ['co'] : [];
     default: return [];

@@ -7,7 +7,7 @@
 // deadline from it crosses National Day (10-01..10-07, make-up day 10-10).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { isError } from './harness.mjs';
+import { isError, cli } from './harness.mjs';
 import {
   at, setup, client, as, sql, bodyFor, driveTo, TABLE, STATES, ACTIONS, LOGINS, expectation,
   allowedFor, relations,
@@ -140,15 +140,17 @@ test('every allowed transition, performed by each login the table allows', async
       }
       const where = `${login} ${action} in ${from}`;
       assert.equal(r.status, 200, `${where}: ${r.text}`);
-      // one signer of two records agreement; the state moves when all agreed
-      const expected = action === 'withdraw' ? from : (to || from);
+      // one signer of two records agreement; the state moves when all agreed.
+      // In a draft deputy2 is only named, no signer: the author alone withdraws it.
+      const twoSigners = action === 'withdraw' && from !== 'draft';
+      const expected = twoSigners ? from : (to || from);
       assert.equal(r.body.status, expected, where);
       const last = r.body.timeline.at(-1);
       assert.equal(last.action, action, where);
       assert.equal(last.actor_role, relations(login, from).includes('admin') ? 'admin'
         : login === 'leader' ? 'leader' : login.startsWith('unit') ? 'unit_staff' : 'deputy', where);
       assert.match(last.at, /^2026-09-28T10:00:00\+08:00$/);
-      if (action === 'withdraw') {
+      if (twoSigners) {
         const other = login === 'deputy' ? 'deputy2' : 'deputy';
         assert.equal(r.body.signers.find((g) => g.deputy_id === ctx.ids[login === 'deputy' ? 'D1' : 'D2']).withdraw_agreed, true);
         isError(await c.act(login, s.id, bodyFor(ctx, 'withdraw')), 409, 'withdrawal_already_agreed');
@@ -489,11 +491,12 @@ test('co-signers confirm or decline; the author re-lists them; submit keeps the 
   const d = (await c.create('deputy', { co_signer_ids: [ctx.ids.D2, ctx.ids.D3] })).body;
   assert.deepEqual(d.signers.map((g) => [g.deputy_id, g.status]),
     [[ctx.ids.D1, 'confirmed'], [ctx.ids.D2, 'named'], [ctx.ids.D3, 'named']]);
-  // both named deputies see the draft and are offered the co-signature
+  // both named deputies see the draft and are offered the co-signature (not
+  // the withdrawal: only signers withdraw, and they have not signed yet)
   for (const l of ['deputy2', 'deputy3']) {
     const g = await c.get(l, d.id);
     assert.equal(g.status, 200);
-    assert.deepEqual(g.body.actions, ['withdraw', 'cosign', 'decline_cosign']);
+    assert.deepEqual(g.body.actions, ['cosign', 'decline_cosign']);
   }
   let r = await c.act('deputy2', d.id, { action: 'cosign' });
   assert.equal(r.status, 200, r.text);
@@ -536,6 +539,58 @@ test('co-signers confirm or decline; the author re-lists them; submit keeps the 
   // after submission: nothing to confirm, nothing to edit
   isError(await c.act('deputy2', d.id, { action: 'cosign' }), 409, 'invalid_transition');
   isError(await c.edit('deputy', d.id, { title: '提交后再改' }), 409, 'invalid_transition');
+});
+
+test('withdrawing a jointly signed draft: the author and the co-signers who confirmed; named or declined ones neither block nor withdraw', async () => {
+  // a fourth deputy with a login, to have one confirmed, one named and one declined
+  const all = await ctx.srv.getAll('/api/v1/deputies', as(ctx.s.admin));
+  const D4 = all.find((x) => ![ctx.ids.D1, ctx.ids.D2, ctx.ids.D3].includes(x.id)).id;
+  const added = cli(['user', 'add', '--db', ctx.srv.db, '--login', 'deputy4', '--role', 'deputy',
+    '--scope', String(D4), '--password-stdin'], { input: 'youyue-demo\n' });
+  assert.equal(added.status, 0, added.stderr);
+  ctx.s.deputy4 = await ctx.srv.login('deputy4');
+  const d = (await c.create('deputy', { co_signer_ids: [ctx.ids.D2, ctx.ids.D3, D4] })).body;
+  assert.equal((await c.act('deputy2', d.id, { action: 'cosign' })).status, 200);
+  assert.equal((await c.act('deputy4', d.id, bodyFor(ctx, 'decline_cosign'))).status, 200);
+  let r = await c.get('deputy', d.id);
+  assert.deepEqual(r.body.signers.map((g) => [g.deputy_id, g.status]),
+    [[ctx.ids.D1, 'confirmed'], [ctx.ids.D2, 'confirmed'], [ctx.ids.D3, 'named'], [D4, 'declined']]);
+  const n = r.body.timeline.length;
+  // the named and the declined one are not offered the withdrawal, and are refused it
+  assert.deepEqual((await c.get('deputy2', d.id)).body.actions, ['withdraw', 'cosign', 'decline_cosign']);
+  for (const l of ['deputy3', 'deputy4']) {
+    assert.deepEqual((await c.get(l, d.id)).body.actions, ['cosign', 'decline_cosign'], l);
+    isError(await c.act(l, d.id, bodyFor(ctx, 'withdraw')), 403, 'forbidden');
+  }
+  r = await c.get('deputy', d.id);
+  assert.equal(r.body.status, 'draft');
+  assert.equal(r.body.timeline.length, n, 'the refusals recorded nothing');
+  assert.ok(r.body.signers.every((g) => g.withdraw_agreed === false));
+  // the author and the confirmed co-signer suffice
+  r = await c.act('deputy', d.id, bodyFor(ctx, 'withdraw'));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'draft');
+  assert.match(r.body.timeline.at(-1).note, /^1\/2 位代表同意撤回/);
+  r = await c.act('deputy2', d.id, { action: 'withdraw', reason: '已由街道解决' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'withdrawn');
+  assert.equal(r.body.reason, '已由街道解决');
+  assert.match(r.body.timeline.at(-1).note, /^2\/2 位代表同意撤回/);
+  assert.deepEqual(r.body.signers.map((g) => g.withdraw_agreed), [true, true, false, false]);
+  assert.equal(sql(ctx.srv, `SELECT count(*) FROM suggestion_signers WHERE suggestion_id = ${d.id} AND withdraw_agreed = 1`), '2');
+  isError(await c.act('deputy3', d.id, bodyFor(ctx, 'withdraw')), 409, 'invalid_transition');
+
+  // the author agreed; the one confirmed co-signer then declines: asking
+  // again withdraws it (nobody else's agreement is missing any more)
+  const e = (await c.create('deputy', { co_signer_ids: [ctx.ids.D2] })).body;
+  assert.equal((await c.act('deputy2', e.id, { action: 'cosign' })).status, 200);
+  r = await c.act('deputy', e.id, bodyFor(ctx, 'withdraw'));
+  assert.equal(r.body.status, 'draft');
+  isError(await c.act('deputy', e.id, bodyFor(ctx, 'withdraw')), 409, 'withdrawal_already_agreed');
+  assert.equal((await c.act('deputy2', e.id, bodyFor(ctx, 'decline_cosign'))).status, 200);
+  r = await c.act('deputy', e.id, bodyFor(ctx, 'withdraw'));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'withdrawn');
 });
 
 test('PATCH concern_ids: a new open concern is converted as on POST, an unlinked one goes back to claimed', async () => {

@@ -12,7 +12,8 @@
 #include "domain/suggestion.h"
 
 static const unsigned ALL_ACTORS = ACTOR_AUTHOR | ACTOR_COSIGNER | ACTOR_ADMIN | ACTOR_LEADER |
-                                   ACTOR_KEY_LEADER | ACTOR_LEAD_UNIT | ACTOR_CO_UNIT;
+                                   ACTOR_KEY_LEADER | ACTOR_LEAD_UNIT | ACTOR_CO_UNIT |
+                                   ACTOR_NAMED;
 
 static struct sg_decision decide(enum sg_state s, enum sg_action a, unsigned actors)
 {
@@ -120,6 +121,8 @@ static void test_withdrawal_only_before_a_reply(void **state)
         assert_moves(before[i], SA_WITHDRAW, ACTOR_AUTHOR, SG_WITHDRAWN);
         assert_moves(before[i], SA_WITHDRAW, ACTOR_COSIGNER, SG_WITHDRAWN);
         assert_refused(before[i], SA_WITHDRAW, ACTOR_ADMIN | ACTOR_LEAD_UNIT, YY_FORBIDDEN);
+        /* a co-signer only named (or who declined) is no signer */
+        assert_refused(before[i], SA_WITHDRAW, ACTOR_NAMED, YY_FORBIDDEN);
     }
     static const enum sg_state after[] = {SG_REPLIED, SG_EVALUATED, SG_REHANDLING,
                                           SG_FOLLOWING_UP, SG_CLOSED, SG_RETURNED_AS_LETTER};
@@ -870,8 +873,11 @@ static void test_edit_and_cosign_in_the_table(void **state)
     assert_refused(SG_DRAFT, SA_EDIT, ALL_ACTORS & ~ACTOR_AUTHOR, YY_FORBIDDEN);
     assert_moves(SG_DRAFT, SA_COSIGN, ACTOR_COSIGNER, SG_SAME);
     assert_moves(SG_DRAFT, SA_DECLINE_COSIGN, ACTOR_COSIGNER, SG_SAME);
-    assert_refused(SG_DRAFT, SA_COSIGN, ALL_ACTORS & ~ACTOR_COSIGNER, YY_FORBIDDEN);
-    assert_refused(SG_DRAFT, SA_DECLINE_COSIGN, ALL_ACTORS & ~ACTOR_COSIGNER, YY_FORBIDDEN);
+    assert_moves(SG_DRAFT, SA_COSIGN, ACTOR_NAMED, SG_SAME);
+    assert_moves(SG_DRAFT, SA_DECLINE_COSIGN, ACTOR_NAMED, SG_SAME);
+    const unsigned invited = ACTOR_COSIGNER | ACTOR_NAMED;
+    assert_refused(SG_DRAFT, SA_COSIGN, ALL_ACTORS & ~invited, YY_FORBIDDEN);
+    assert_refused(SG_DRAFT, SA_DECLINE_COSIGN, ALL_ACTORS & ~invited, YY_FORBIDDEN);
     /* what each signer is offered in a draft */
     struct sg_decision d = decide(SG_DRAFT, SA_REPLY, ACTOR_AUTHOR);
     assert_int_equal(d.n_allowed, 3);
@@ -883,6 +889,11 @@ static void test_edit_and_cosign_in_the_table(void **state)
     assert_int_equal(d.allowed[0], SA_WITHDRAW);
     assert_int_equal(d.allowed[1], SA_COSIGN);
     assert_int_equal(d.allowed[2], SA_DECLINE_COSIGN);
+    /* one only named is offered the co-signature, not the withdrawal */
+    d = decide(SG_DRAFT, SA_REPLY, ACTOR_NAMED);
+    assert_int_equal(d.n_allowed, 2);
+    assert_int_equal(d.allowed[0], SA_COSIGN);
+    assert_int_equal(d.allowed[1], SA_DECLINE_COSIGN);
     assert_string_equal(sg_action_name(SA_DECLINE_COSIGN), "decline_cosign");
     enum sg_cosign c;
     for (int k = 0; k < SG_COSIGN_COUNT; k++) {
@@ -976,6 +987,82 @@ static void test_submit_keeps_only_confirmed_cosigners(void **state)
     assert_int_equal(sg_actors(&s, &cosigner), ACTOR_COSIGNER);
 }
 
+/* Withdrawing a draft (DOMAIN.md §5: a jointly signed one needs every
+ * signer): the signers are the author and the co-signers who confirmed.  One
+ * only named, or who declined, neither blocks the withdrawal nor withdraws. */
+static void test_withdrawal_needs_only_confirmed_signers(void **state)
+{
+    (void)state;
+    static const int64_t fourth_ids[] = {D_FOURTH};
+    static const struct sg_caller fourth = {.user_id = 9, .deputy_ids = fourth_ids,
+                                            .n_deputy_ids = 1};
+    struct suggestion s = draft();
+    s.signers = arena_calloc(&arena, 4, sizeof(*s.signers));
+    s.signers[0] = (struct sg_signer){.deputy_id = D_AUTHOR, .name = "甲", .author = true,
+                                      .cosign = SG_COSIGN_CONFIRMED};
+    s.signers[1] = (struct sg_signer){.deputy_id = D_COSIGNER, .name = "乙",
+                                      .cosign = SG_COSIGN_CONFIRMED};
+    s.signers[2] = (struct sg_signer){.deputy_id = D_THIRD, .name = "丙",
+                                      .cosign = SG_COSIGN_NAMED};
+    s.signers[3] = (struct sg_signer){.deputy_id = D_FOURTH, .name = "丁",
+                                      .cosign = SG_COSIGN_DECLINED, .cosign_reason = "另有安排"};
+    s.n_signers = 4;
+    int64_t now = at(2026, 9, 28, 9);
+    struct sg_input w = {.action = SA_WITHDRAW, .reason = "问题已解决"};
+    /* the named and the declined one may not withdraw: 403, nothing recorded */
+    refused_at(&s, &third, now, w, YY_FORBIDDEN, "forbidden");
+    refused_at(&s, &fourth, now, w, YY_FORBIDDEN, "forbidden");
+    for (size_t k = 0; k < s.n_signers; k++)
+        assert_false(s.signers[k].withdraw_agreed);
+    /* they still see the draft and may answer the co-signature */
+    assert_true(sg_visible(&s, &third) && sg_private_view(&s, &fourth));
+    struct sg_decision d;
+    sg_decide(s.status, SA_WITHDRAW, sg_actors(&s, &third), &d);
+    assert_int_equal(d.result, YY_FORBIDDEN);
+    assert_int_equal(d.n_allowed, 2);
+    assert_int_equal(d.allowed[0], SA_COSIGN);
+    /* the author and the confirmed co-signer suffice */
+    struct sg_outcome out;
+    assert_int_equal(apply_at(&s, &author, now, w, &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_DRAFT);
+    assert_int_equal(out.n_agreed, 1);
+    assert_int_equal(out.agreed[0], D_AUTHOR);
+    assert_non_null(strstr(out.note, "1/2 位代表同意撤回"));
+    refused_at(&s, &author, now, w, YY_CONFLICT, "withdrawal_already_agreed");
+    assert_int_equal(apply_at(&s, &cosigner, now + 60, w, &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_WITHDRAWN);
+    assert_int_equal(out.to, SG_WITHDRAWN);
+    assert_string_equal(out.actor_role, "deputy");
+    assert_non_null(strstr(out.note, "2/2 位代表同意撤回"));
+    assert_string_equal(s.reason, "问题已解决");
+    assert_int_equal(s.closed_at, now + 60);
+    assert_false(s.signers[2].withdraw_agreed);
+    assert_false(s.signers[3].withdraw_agreed);
+    /* once withdrawn, nothing more */
+    refused_at(&s, &third, now, w, YY_CONFLICT, "invalid_transition");
+}
+
+/* The author agreed; the only other signer then declines the co-signature:
+ * nobody is missing any more, so the author asking again withdraws it. */
+static void test_withdrawal_completes_when_the_missing_signer_leaves(void **state)
+{
+    (void)state;
+    struct suggestion s = draft(); /* D_COSIGNER confirmed */
+    int64_t now = at(2026, 9, 28, 9);
+    struct sg_input w = {.action = SA_WITHDRAW, .reason = "问题已解决"};
+    ok_at(&s, &author, now, w);
+    assert_int_equal(s.status, SG_DRAFT);
+    ok_at(&s, &cosigner, now + 60,
+          (struct sg_input){.action = SA_DECLINE_COSIGN, .reason = "另有安排"});
+    assert_int_equal(sg_actors(&s, &cosigner), ACTOR_NAMED);
+    refused_at(&s, &cosigner, now + 60, w, YY_FORBIDDEN, "forbidden");
+    struct sg_outcome out;
+    assert_int_equal(apply_at(&s, &author, now + 120, w, &out, NULL), YY_OK);
+    assert_int_equal(out.n_agreed, 0); /* already recorded */
+    assert_int_equal(s.status, SG_WITHDRAWN);
+    assert_non_null(strstr(out.note, "1/1 位代表同意撤回"));
+}
+
 static void test_the_author_edits_a_draft(void **state)
 {
     (void)state;
@@ -1054,6 +1141,8 @@ int main(void)
         cmocka_unit_test(test_cosigners_confirm_or_decline),
         cmocka_unit_test(test_submit_keeps_only_confirmed_cosigners),
         cmocka_unit_test(test_the_author_edits_a_draft),
+        cmocka_unit_test(test_withdrawal_needs_only_confirmed_signers),
+        cmocka_unit_test(test_withdrawal_completes_when_the_missing_signer_leaves),
     };
     return cmocka_run_group_tests(tests, setup_calendar, teardown_calendar);
 }
