@@ -16,16 +16,6 @@
 #include "http/throttle.h"
 #include "store/db.h"
 
-/* Returns the error of call (an enum yy_err; the details, such as the store's
- * own message, already in req->err) from the handler, and goes on when it is
- * YY_OK.  The same as web/web.h's, token for token, so both may be seen. */
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
-
 struct cache;
 struct ttl_cache;
 

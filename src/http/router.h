@@ -19,6 +19,16 @@ struct request;
 struct response;
 typedef enum yy_err (*route_fn)(struct request *req, struct response *res);
 
+/* In a handler: returns the error of call (an enum yy_err; the details, such
+ * as the store's own message, already in req->err), and goes on when it is
+ * YY_OK. */
+#define STORE(call)                                                                                \
+    do {                                                                                           \
+        enum yy_err rc_ = (call);                                                                  \
+        if (rc_ != YY_OK)                                                                          \
+            return rc_;                                                                            \
+    } while (0)
+
 struct route {
     const char *method;  /* "GET", "POST", ... */
     const char *pattern; /* also the route's name in logs and metrics */

@@ -33,15 +33,6 @@ const char *web_form_csrf(struct request *req);
 
 /* ---- for page handlers (web_*.c) --------------------------------------------- */
 
-/* Returns the error of call (an enum yy_err; the details in req->err) from
- * the page handler, and goes on when it is YY_OK. */
-#define STORE(call)                                                                                \
-    do {                                                                                           \
-        enum yy_err rc_ = (call);                                                                  \
-        if (rc_ != YY_OK)                                                                          \
-            return rc_;                                                                            \
-    } while (0)
-
 
 /* Renders template page inside the layout with data (stolen) and answers it
  * with status, the security headers and Cache-Control: no-store.  The layout
