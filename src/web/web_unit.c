@@ -1,6 +1,8 @@
 /* web_unit.c - the handling units' pages (承办单位, DOMAIN.md §5; docs/WEB.md
  * "Pages"): /unit/ (the unit's assignments with their due dates, grouped by
- * where they stand, and the unit's inbox), a suggestion as the unit sees it
+ * where they stand, the open lead assignments counted by due state, the
+ * downloads of the unit's 交办清单 and 效果清单, and the unit's inbox), a
+ * suggestion as the unit sees it
  * with the forms of the actions the API allows the unit now, and the contact
  * log of a suggestion as a table.
  *
@@ -346,6 +348,41 @@ static json_t *row_json(struct request *req, json_t *s, json_t *g)
     return o;
 }
 
+/* The lists (三张清单, docs/LISTS.md) a unit may read: its own rows of 交办清单 and
+ * 效果清单 (GET /api/v1/lists/... refuses a unit 建议清单, the list of all).
+ * The downloads are the API's exports themselves, a GET with the session
+ * cookie, scoped to each unit of the caller by unit=. */
+static const char *const unit_lists[][2] = {
+    {"assignments", "交办清单"},
+    {"results", "效果清单"},
+};
+
+/* The download links, this year (China time, as the API's default) and the
+ * one before, for each of the caller's units (names[i] or NULL). */
+static json_t *lists_json(struct request *req, const struct units *u, const char *const *names)
+{
+    int64_t this_year;
+    unsigned m, d;
+    time_civil_from_days(day_of(time_now()), &this_year, &m, &d);
+    json_t *rows = json_array();
+    for (size_t i = 0; i < u->n; i++)
+        for (int64_t y = this_year; y >= this_year - 1; y--)
+            for (size_t k = 0; k < sizeof(unit_lists) / sizeof(unit_lists[0]); k++) {
+                const char *base =
+                    arena_printf(req->arena, "/api/v1/lists/%s?year=%lld&unit=%lld",
+                                 unit_lists[k][0], (long long)y, (long long)u->ids[i]);
+                json_t *o = json_pack(
+                    "{s:s, s:s, s:s, s:s}", "name",
+                    arena_printf(req->arena, "%lld 年%s", (long long)y, unit_lists[k][1]), "kind",
+                    unit_lists[k][0], "csv", arena_printf(req->arena, "%s&format=csv", base),
+                    "xlsx", arena_printf(req->arena, "%s&format=xlsx", base));
+                if (u->n > 1 && names[i])
+                    json_object_set_new(o, "unit", json_string(names[i]));
+                json_array_append_new(rows, o);
+            }
+    return rows;
+}
+
 static enum yy_err get_home(struct request *req, struct response *res)
 {
     struct units u;
@@ -356,11 +393,13 @@ static enum yy_err get_home(struct request *req, struct response *res)
     json_t *out;
     /* the unit's name */
     json_t *names = json_array();
+    const char *unit_names[UNITS_MAX] = {0};
     for (size_t i = 0; i < u.n; i++) {
         if (web_api_call(req, "GET",
                          arena_printf(req->arena, "/api/v1/units/%lld", (long long)u.ids[i]), NULL,
                          &st, &out, NULL) == YY_OK) {
             json_array_append(names, json_object_get(out, "name"));
+            unit_names[i] = arena_strdup(req->arena, str(out, "name"));
             json_decref(out);
         }
     }
@@ -428,14 +467,21 @@ static enum yy_err get_home(struct request *req, struct response *res)
     }
     json_t *gs = json_array(), *nav = json_array();
     size_t k = 0;
-    int overdue = 0;
+    int overdue = 0, due_today = 0, due_soon = 0, in_time = 0;
     for (int gi = 0; gi < G_COUNT; gi++) {
         json_t *items = json_array();
         size_t count = 0;
         bool shown = only_g < 0 || only_g == gi;
         for (; k < n && rows[k].group == (enum group)gi; k++, count++) {
-            if (json_object_get(rows[k].item, "overdue_days"))
+            json_t *it = rows[k].item;
+            if (json_object_get(it, "overdue_days"))
                 overdue++;
+            else if (json_object_get(it, "due_today"))
+                due_today++;
+            else if (json_object_get(it, "working_days_left"))
+                due_soon++;
+            else if (json_object_get(it, "days_left"))
+                in_time++;
             if (shown && (only_g == gi || count < GROUP_SHOWN))
                 json_array_append(items, rows[k].item);
             json_decref(rows[k].item);
@@ -459,15 +505,21 @@ static enum yy_err get_home(struct request *req, struct response *res)
                           arena_printf(req->arena, "/unit/?group=%s", groups[gi].key)));
         json_array_append_new(gs, o);
     }
-    json_t *counts = json_pack("{s:i, s:i}", "total", (int)n, "overdue", overdue);
+    int owing = overdue + due_today + due_soon + in_time;
+    json_t *counts =
+        json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "total", (int)n, "overdue", overdue, "owing",
+                  owing, "due_today", due_today, "due_soon", due_soon, "in_time", in_time);
     json_t *data = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "title", "承办工作台", "units",
                              names, "groups", gs, "jump", nav, "counts", counts, "more", more);
     if (only_g >= 0)
         json_object_set_new(data, "one_group", json_true());
     if (overdue)
         json_object_set_new(data, "has_overdue", json_true());
+    if (owing)
+        json_object_set_new(data, "has_owing", json_true());
     if (only_g >= 0)
         return web_page(req, res, 200, "unit_home", data);
+    json_object_set_new(data, "lists", lists_json(req, &u, unit_names));
     /* the inbox: reminders (催办) and notices */
     enum yy_err irc =
         web_api_call(req, "GET", arena_printf(req->arena, "/api/v1/inbox?limit=%d", INBOX_SHOWN),

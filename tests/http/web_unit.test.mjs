@@ -8,6 +8,7 @@
 // contact log as a table, no deputy's phone.  On both backends.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
 import { setup, driveTo, client, at, sql } from './sg_helpers.mjs';
 
 const NOW = at('2026-09-28T10:00');
@@ -128,6 +129,148 @@ test('home: the assignments grouped with due dates, overdue marked, the inbox', 
   const js = await page('/static/site.js');
   const bytes = [r, css, js].reduce((n, x) => n + Buffer.byteLength(x.text), 0);
   assert.ok(bytes < 50 * 1024, `${bytes} bytes`);
+});
+
+/** The rows of a CSV export (UTF-8 with a BOM, CRLF, RFC 4180 quoting). */
+function parseCsv(text) {
+  assert.equal(text.charCodeAt(0), 0xfeff, 'a byte-order mark');
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  for (let i = 1; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(cell); cell = ''; }
+    else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
+    else cell += ch;
+  }
+  assert.equal(row.length + cell.length, 0, 'the last record ends with CRLF');
+  return rows;
+}
+
+/** The download links of the "本单位清单" section of the unit home page:
+ *  [{ name, csv, xlsx }] (hrefs decoded). */
+function listLinks(html) {
+  const m = html.match(/<h2 id="lists-heading">本单位清单<\/h2>[\s\S]*?<\/section>/);
+  assert.ok(m, 'the 本单位清单 section');
+  const dec = (h) => h.replaceAll('&amp;', '&');
+  return [...m[0].matchAll(/<tr><th scope="row">([^<]+)<\/th><td><a href="([^"]+)" download>CSV<\/a> · <a href="([^"]+)" download>XLSX<\/a><\/td><\/tr>/g)]
+    .map(([, name, csv, xlsx]) => ({ name, csv: dec(csv), xlsx: dec(xlsx) }));
+}
+
+/** A download as login: status, headers and bytes. */
+async function download(path, login) {
+  const res = await fetch(srv.base + path, { headers: login ? { cookie: ctx.s[login].cookie } : {} });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** The rows of an export as objects keyed by the header's titles. */
+async function exportRows(path, login) {
+  const CT = {
+    csv: 'text/csv; charset=utf-8',
+    xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  };
+  const fmt = path.match(/format=(csv|xlsx)/)[1];
+  const r = await download(path, login);
+  assert.equal(r.status, 200, `${path}: ${r.bytes.toString().slice(0, 300)}`);
+  assert.equal(r.headers.get('content-type'), CT[fmt]);
+  assert.match(r.headers.get('content-disposition'), new RegExp(`^attachment; filename="[a-z]+-\\d{4}\\.${fmt}"`));
+  let table;
+  if (fmt === 'csv') table = parseCsv(r.bytes.toString('utf8'));
+  else {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.bytes);
+    const ws = wb.worksheets[0];
+    table = [];
+    ws.eachRow((row) => table.push(row.values.slice(1).map((v) => (v instanceof Date ? v.toISOString() : String(v ?? '')))));
+  }
+  const [head, ...rows] = table;
+  return rows.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i] ?? ''])));
+}
+
+test('home: 本单位清单 — this year\'s and last year\'s 交办清单 and 效果清单 of the unit only, as CSV and XLSX', async () => {
+  // U1 leads, U2 co-handles; U1 has replied to one; U3 alone has another
+  const mine = await driveTo(ctx, 'assigned', { create: { title: '清单测试 交办' } });
+  await driveTo(ctx, 'replied', { create: { title: '清单测试 已答复' } });
+  const other = await driveTo(ctx, 'accepted', { create: { title: '清单测试 别的单位' } });
+  assert.equal((await api.act('admin', other.id, { action: 'assign', units: [{ unit_id: ctx.ids.U3, role: 'lead' }] })).status, 200);
+  const unitName = async (id) => (await srv.get(`/api/v1/units/${id}`)).body.name;
+  const [n1, n2] = [await unitName(ctx.ids.U1), await unitName(ctx.ids.U2)];
+
+  const home = await page('/unit/', 'unit');
+  isPage(home);
+  const links = listLinks(home.text);
+  // 2026 (the server's clock) and 2025; no 建议清单 (the API refuses it to a unit)
+  assert.deepEqual(links.map((l) => l.name), ['2026 年交办清单', '2026 年效果清单', '2025 年交办清单', '2025 年效果清单']);
+  assert.doesNotMatch(home.text, /lists\/suggestions/);
+  assert.equal((await download(`/api/v1/lists/suggestions?unit=${ctx.ids.U1}&format=csv`, 'unit')).status, 403);
+  for (const l of links) {
+    assert.match(l.csv, new RegExp(`^/api/v1/lists/(assignments|results)\\?year=(2026|2025)&unit=${ctx.ids.U1}&format=csv$`));
+    assert.equal(l.xlsx, l.csv.replace('format=csv', 'format=xlsx'));
+  }
+
+  for (const fmt of ['csv', 'xlsx']) {
+    // 交办清单: the unit's rows only — another unit's suggestion is absent
+    const asg = await exportRows(links[0][fmt], 'unit');
+    const titles = asg.map((r) => r['建议标题']);
+    assert.ok(titles.includes('清单测试 交办') && titles.includes('清单测试 已答复'), `${fmt}: ${titles}`);
+    assert.ok(!titles.includes('清单测试 别的单位'), `${fmt}: another unit's row is absent`);
+    assert.deepEqual([...new Set(asg.map((r) => r['承办单位']))], [n1], `${fmt}: only ${n1}`);
+    // 效果清单: U1's reply
+    const res = await exportRows(links[1][fmt], 'unit');
+    assert.ok(res.some((r) => r['建议标题'] === '清单测试 已答复'), `${fmt}: the reply`);
+    assert.deepEqual([...new Set(res.map((r) => r['主办单位']))], [n1]);
+    // last year: nothing yet, the header alone
+    assert.equal((await exportRows(links[2][fmt], 'unit')).length, 0);
+    assert.equal((await exportRows(links[3][fmt], 'unit')).length, 0);
+  }
+
+  // the co unit's page links its own lists: its co row, not U1's reply
+  const links2 = listLinks((await page('/unit/', 'unit2')).text);
+  assert.match(links2[0].csv, new RegExp(`unit=${ctx.ids.U2}&`));
+  const asg2 = await exportRows(links2[0].csv, 'unit2');
+  assert.ok(asg2.some((r) => r['建议标题'] === '清单测试 交办' && r['办理方式'] === '协办'));
+  assert.deepEqual([...new Set(asg2.map((r) => r['承办单位']))], [n2]);
+  assert.ok(!(await exportRows(links2[1].xlsx, 'unit2')).some((r) => r['建议标题'] === '清单测试 已答复'),
+    'the lead unit\'s reply is not in the co unit\'s 效果清单');
+
+  // the links are the caller's: another unit's clerk is refused them, so is a visitor
+  assert.equal((await download(links[0].csv, 'unit3')).status, 404);
+  assert.equal((await download(links[1].xlsx, 'unit3')).status, 404);
+  assert.equal((await download(links[0].csv, null)).status, 401);
+  for (const login of ['deputy', 'resident'])
+    assert.equal((await download(links[0].csv, login)).status, 403);
+  // and only a unit's clerk has the page that carries them
+  for (const login of ['resident', 'deputy', 'street', 'admin']) {
+    const r = await page('/unit/', login);
+    isPage(r, 403);
+    assert.doesNotMatch(r.text, /本单位清单/);
+  }
+});
+
+test('home: the unit\'s open lead assignments counted by due state, as the rows show them', async () => {
+  const late = await driveTo(ctx, 'in_handling', { create: { title: '期限测试 超期' } });
+  sql(srv, `UPDATE assignments SET due_at = ${at('2026-09-20T23:59') + 59} WHERE suggestion_id = ${late.id}`);
+  const today = await driveTo(ctx, 'assigned', { create: { title: '期限测试 今天' } });
+  sql(srv, `UPDATE assignments SET due_at = ${at('2026-09-28T23:59') + 59} WHERE suggestion_id = ${today.id}`);
+  await driveTo(ctx, 'assigned', { create: { title: '期限测试 期限内' } });
+  const r = await page('/unit/', 'unit');
+  isPage(r);
+  const m = r.text.match(/<h2 id="due-heading">待答复的主办件（(\d+)）<\/h2>\s*<ul class="counts">\n<li><span class="count">(\d+)<\/span> 已超期<\/li>\n<li><span class="count">(\d+)<\/span> 今天到期<\/li>\n<li><span class="count">(\d+)<\/span> 即将到期<\/li>\n<li><span class="count">(\d+)<\/span> 期限内<\/li>/);
+  assert.ok(m, 'the due-state counts');
+  const [total, overdue, dueToday, soon, inTime] = m.slice(1).map(Number);
+  const rows = r.text.slice(r.text.indexOf('<nav class="unit-jump"'), r.text.indexOf('id="lists-heading"'));
+  const n = (re) => (rows.match(re) || []).length;
+  assert.ok(!/另有 \d+ 件/.test(rows), 'every row is on the page');
+  assert.equal(overdue, n(/<span class="overdue">已超期 \d+ 天<\/span>/g));
+  assert.equal(dueToday, n(/<span class="overdue">今天到期<\/span>/g));
+  assert.equal(soon, n(/<span class="left">剩 \d+ 个工作日<\/span>/g));
+  assert.equal(inTime, n(/<span class="left">剩 \d+ 天<\/span>/g));
+  assert.ok(overdue >= 1 && dueToday >= 1 && inTime >= 1, `${overdue} ${dueToday} ${inTime}`);
+  assert.equal(total, overdue + dueToday + soon + inTime);
+  assert.match(r.text, new RegExp(`${overdue} 件已超期`), 'the same figure as the lead line');
 });
 
 test('a new assignment: the forms the API allows, the return limit date, no deputy phone', async () => {
