@@ -174,16 +174,6 @@ static enum yy_err get_openapi(struct request *req, struct response *res)
     return buf_append(&res->body, openapi_json, openapi_json_len);
 }
 
-enum yy_err api_add_routes(struct router *r, const struct api_route *table, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        enum yy_err rc = router_add(r, table[i].method, table[i].pattern, table[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
-}
-
 int app_init(struct app *app, struct db *db, unsigned anon_rate)
 {
     memset(app, 0, sizeof(*app));

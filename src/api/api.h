@@ -70,15 +70,6 @@ enum yy_err api_require_role(struct request *req, enum role r);
 enum yy_err api_audit(struct request *req, const char *as, const char *action,
                       const char *entity, int64_t entity_id, json_t *detail);
 
-/* One row of a resource file's route table. */
-struct api_route {
-    const char *method, *pattern;
-    route_fn fn;
-};
-/* Adds the n routes of table (static) to r, in order; stops at the first
- * failure and returns it. */
-enum yy_err api_add_routes(struct router *r, const struct api_route *table, size_t n);
-
 /* Route registration, one per resource file. */
 enum yy_err api_session_routes(struct router *r);
 enum yy_err api_registry_routes(struct router *r);

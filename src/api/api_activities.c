@@ -1034,7 +1034,7 @@ static enum yy_err post_activity_action(struct request *req, struct response *re
 
 enum yy_err api_activities_routes(struct router *r)
 {
-    static const struct api_route routes[] = {
+    static const struct route_def routes[] = {
         {"POST", "/api/v1/activities", post_activity},
         {"GET", "/api/v1/activities", get_activities},
         {"GET", "/api/v1/activities/{id}", get_activity},
@@ -1042,5 +1042,5 @@ enum yy_err api_activities_routes(struct router *r)
         {"POST", "/api/v1/activities/{id}/registrations/cancel", post_registration_cancel},
         {"POST", "/api/v1/activities/{id}/actions", post_activity_action},
     };
-    return api_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
+    return router_add_table(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -1076,12 +1076,12 @@ static enum yy_err post_concern_action(struct request *req, struct response *res
 
 enum yy_err api_concerns_routes(struct router *r)
 {
-    static const struct api_route routes[] = {
+    static const struct route_def routes[] = {
         {"POST", "/api/v1/concerns", post_concern},
         {"GET", "/api/v1/concerns", get_concerns},
         {"GET", "/api/v1/concerns/track/{tracking_code}", get_track},
         {"GET", "/api/v1/concerns/{id}", get_concern},
         {"POST", "/api/v1/concerns/{id}/actions", post_concern_action},
     };
-    return api_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
+    return router_add_table(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

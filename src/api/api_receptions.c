@@ -982,7 +982,7 @@ static enum yy_err get_record(struct request *req, struct response *res)
 
 enum yy_err api_receptions_routes(struct router *r)
 {
-    static const struct api_route routes[] = {
+    static const struct route_def routes[] = {
         {"GET", "/api/v1/stations/{id}/reception-schedule", get_schedule},
         {"PUT", "/api/v1/stations/{id}/reception-schedule", put_schedule},
         {"GET", "/api/v1/stations/{id}/reception-days", get_days},
@@ -996,5 +996,5 @@ enum yy_err api_receptions_routes(struct router *r)
         {"POST", "/api/v1/reception-bookings/{code}/cancel", post_cancel},
         {"GET", "/api/v1/deputies/{id}/reception-days", get_deputy_days},
     };
-    return api_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
+    return router_add_table(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

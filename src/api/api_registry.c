@@ -855,7 +855,7 @@ static enum yy_err get_units_cached(struct request *req, struct response *res)
 
 enum yy_err api_registry_routes(struct router *r)
 {
-    static const struct api_route routes[] = {
+    static const struct route_def routes[] = {
         {"GET", "/api/v1/regions", get_regions_cached},
         {"POST", "/api/v1/regions", post_region},
         {"GET", "/api/v1/stations", get_stations_cached},
@@ -871,5 +871,5 @@ enum yy_err api_registry_routes(struct router *r)
         {"GET", "/api/v1/units/{id}", get_unit},
         {"PATCH", "/api/v1/units/{id}", patch_unit},
     };
-    return api_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
+    return router_add_table(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

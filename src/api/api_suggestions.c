@@ -827,7 +827,7 @@ static enum yy_err post_rating(struct request *req, struct response *res)
 
 enum yy_err api_suggestions_routes(struct router *r)
 {
-    static const struct api_route routes[] = {
+    static const struct route_def routes[] = {
         {"GET", "/api/v1/suggestions", get_suggestions},
         {"POST", "/api/v1/suggestions", post_suggestion},
         {"GET", "/api/v1/suggestions/{id}", get_suggestion},
@@ -835,5 +835,5 @@ enum yy_err api_suggestions_routes(struct router *r)
         {"POST", "/api/v1/suggestions/{id}/actions", post_action},
         {"POST", "/api/v1/suggestions/{id}/ratings", post_rating},
     };
-    return api_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
+    return router_add_table(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -176,3 +176,13 @@ enum router_status router_lookup(const struct router *r, const char *method, con
     }
     return ROUTER_METHOD_NOT_ALLOWED;
 }
+
+enum yy_err router_add_table(struct router *r, const struct route_def *table, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        enum yy_err rc = router_add(r, table[i].method, table[i].pattern, table[i].fn, 0);
+        if (rc != YY_OK)
+            return rc;
+    }
+    return YY_OK;
+}

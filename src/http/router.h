@@ -65,6 +65,14 @@ void router_release(struct router *r);
  * YY_CONFLICT for a duplicate (method, pattern). */
 enum yy_err router_add(struct router *r, const char *method, const char *pattern, route_fn fn,
                        unsigned flags);
+/* One row of a file's static route table (api_*.c, web_*.c). */
+struct route_def {
+    const char *method, *pattern;
+    route_fn fn;
+};
+/* Adds the n routes of table (static) to r in order, with no flags; stops
+ * at the first failure of router_add and returns it. */
+enum yy_err router_add_table(struct router *r, const struct route_def *table, size_t n);
 /* Looks up a path (without the query string).  HEAD matches GET routes. */
 enum router_status router_lookup(const struct router *r, const char *method, const char *path,
                                  struct router_match *m);

@@ -519,16 +519,6 @@ json_t *web_form_fields(const struct kvlist *in, const char *const *names,
     return f;
 }
 
-enum yy_err web_add_routes(struct router *r, const struct web_route *routes, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        enum yy_err rc = router_add(r, routes[i].method, routes[i].pattern, routes[i].fn, 0);
-        if (rc != YY_OK)
-            return rc;
-    }
-    return YY_OK;
-}
-
 bool web_token_chars(const char *s, size_t max)
 {
     if (!s || !*s || strlen(s) > max)

@@ -112,13 +112,6 @@ bool web_token_shaped(const char *t);
  * the wrong shape or one never used. */
 enum yy_err web_form_result(struct request *req, const char **result);
 
-/* A page route of a file's table, and adding a table's routes (the first
- * error of router_add, e.g. a duplicate). */
-struct web_route {
-    const char *method, *pattern;
-    route_fn fn;
-};
-enum yy_err web_add_routes(struct router *r, const struct web_route *routes, size_t n);
 
 /* Page routes, one per file. */
 enum yy_err web_resident_routes(struct router *r);

@@ -1161,7 +1161,7 @@ static enum yy_err get_deputy_root(struct request *req, struct response *res)
 
 enum yy_err web_deputy_routes(struct router *r)
 {
-    static const struct web_route routes[] = {
+    static const struct route_def routes[] = {
         {"GET", "/deputy", get_deputy_root},
         {"GET", "/deputy/", get_home},
         {"GET", "/deputy/concerns", get_concerns},
@@ -1183,5 +1183,5 @@ enum yy_err web_deputy_routes(struct router *r)
         {"POST", "/deputy/suggestions/{id}/decline_cosign", post_decline_cosign},
         {"GET", "/deputy/record", get_record},
     };
-    return web_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
+    return router_add_table(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -1247,7 +1247,7 @@ static enum yy_err post_record(struct request *req, struct response *res)
 
 enum yy_err web_events_routes(struct router *r)
 {
-    static const struct web_route routes[] = {
+    static const struct route_def routes[] = {
         {"GET", "/staff/activities", get_activities},
         {"POST", "/staff/activities", post_activities},
         {"GET", "/staff/activities/{id}", get_activity},
@@ -1262,5 +1262,5 @@ enum yy_err web_events_routes(struct router *r)
         {"POST", "/staff/receptions/{id}/days/{date}/walk-ins", post_walk_in},
         {"POST", "/staff/receptions/{id}/days/{date}/record", post_record},
     };
-    return web_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
+    return router_add_table(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

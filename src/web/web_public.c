@@ -1014,7 +1014,7 @@ static enum yy_err get_dashboard(struct request *req, struct response *res)
 
 enum yy_err web_public_routes(struct router *r)
 {
-    static const struct web_route routes[] = {
+    static const struct route_def routes[] = {
         {"GET", "/activities", get_activities},
         {"GET", "/activities/{id}", get_activity},
         {"POST", "/activities/{id}/register", post_register},
@@ -1028,5 +1028,5 @@ enum yy_err web_public_routes(struct router *r)
         {"GET", "/dashboard", get_dashboard},
         {"GET", "/dashboard/map", get_map},
     };
-    return web_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
+    return router_add_table(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

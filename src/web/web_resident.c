@@ -621,7 +621,7 @@ static enum yy_err post_suggestion_rating(struct request *req, struct response *
 
 enum yy_err web_resident_routes(struct router *r)
 {
-    static const struct web_route routes[] = {
+    static const struct route_def routes[] = {
         {"GET", "/", get_home},
         {"GET", "/stations/{id}", get_station},
         {"GET", "/stations/{id}/concern", get_concern_form},
@@ -636,5 +636,5 @@ enum yy_err web_resident_routes(struct router *r)
         {"GET", "/suggestions/{id}", get_suggestion},
         {"POST", "/suggestions/{id}/rating", post_suggestion_rating},
     };
-    return web_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
+    return router_add_table(r, routes, sizeof(routes) / sizeof(routes[0]));
 }

@@ -1425,7 +1425,7 @@ static enum yy_err post_inbox_read(struct request *req, struct response *res)
 
 enum yy_err web_staff_routes(struct router *r)
 {
-    static const struct web_route routes[] = {
+    static const struct route_def routes[] = {
         {"GET", "/staff", get_staff_root},
         {"GET", "/staff/", get_home},
         {"GET", "/staff/concerns", get_concerns},
@@ -1438,5 +1438,5 @@ enum yy_err web_staff_routes(struct router *r)
         {"GET", "/staff/inbox", get_inbox},
         {"POST", "/staff/inbox/{id}/read", post_inbox_read},
     };
-    return web_add_routes(r, routes, sizeof(routes) / sizeof(routes[0]));
+    return router_add_table(r, routes, sizeof(routes) / sizeof(routes[0]));
 }
