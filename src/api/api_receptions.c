@@ -20,6 +20,7 @@
 #include "domain/reception.h"
 #include "store/concern.h"
 #include "store/reception.h"
+#include "store/remind.h"
 #include "store/store.h"
 
 #define SUMMARY_MAX 5000
@@ -139,9 +140,12 @@ static json_t *deputies_json(const struct reception_deputy *d, size_t n)
     return arr;
 }
 
-/* A reception day as the public sees it. */
+/* A reception day as the public sees it, by the version of the schedule
+ * that governs it (p when the day does not say). */
 static json_t *day_json(const struct reception_plan *p, const struct reception_day *d)
 {
+    if (d->plan)
+        p = d->plan;
     json_t *slots = json_array();
     int free_total = 0;
     for (size_t i = 0; i < d->n_slots; i++) {
@@ -179,6 +183,8 @@ static enum yy_err load_day(struct request *req, const struct station *s, int64_
         return yy_fail(&req->err, YY_NOT_FOUND, "not_a_reception_day", "该日不是本站的接待日",
                        "date");
     *out = days[0];
+    if (days[0].plan) /* its slots and places are those of the version governing it */
+        *p = *days[0].plan;
     return YY_OK;
 }
 
@@ -208,6 +214,7 @@ static json_t *plan_json(struct request *req, const struct reception_plan *p)
         p->active, "rota", rota, "rota_per_day", p->per_day, "rota_from", jdate(p->rota_from),
         "updated_at", json_time(p->updated_at));
     json_object_set_new(o, "places", json_integer(p->s.places));
+    json_object_set_new(o, "effective_from", p->effective_from ? jdate(p->effective_from) : json_null());
     switch (p->s.day_kind) {
     case RC_DAY_OF_MONTH:
         json_object_set_new(o, "day", json_integer(p->s.day));
@@ -349,6 +356,33 @@ static enum yy_err plan_read(struct request *req, json_t *body, struct reception
     return YY_OK;
 }
 
+/* A change that leaves bookings on days (or slots) the new version does not
+ * hold: a notice to the office and to the station's staff, so the residents
+ * are called (the bookings stay as they are, in the lists of those dates). */
+static enum yy_err notify_affected(struct request *req, const struct station *s,
+                                   const struct reception_change *ch)
+{
+    struct db *db = api_app(req)->db;
+    int64_t *staff;
+    size_t n;
+    STORE(store_reception_station_staff(db, req->arena, s->street_id, s->community_id, &staff, &n,
+                                        &req->err));
+    char first[11];
+    reception_format_date(ch->affected_days[0], first);
+    char from[11];
+    reception_format_date(ch->effective_from, from);
+    char *message = arena_printf(
+        req->arena,
+        "【接待日变更】%s接待日安排已修改,自%s起生效;%lld个预约所在的接待日或时段不再安排"
+        "(最早%s,共%zu天),请查看各日预约名单并联系预约群众",
+        s->name, from, (long long)ch->affected, first, ch->n_affected_days);
+    STORE(store_notice_tx(db, "office", 0, "notice", "station", s->id, message, &req->err));
+    for (size_t i = 0; i < n; i++)
+        STORE(store_notice_tx(db, "user", staff[i], "notice", "station", s->id, message,
+                              &req->err));
+    return YY_OK;
+}
+
 static enum yy_err put_schedule(struct request *req, struct response *res)
 {
     struct station s;
@@ -364,18 +398,29 @@ static enum yy_err put_schedule(struct request *req, struct response *res)
         return rc;
     struct db *db = api_app(req)->db;
     int64_t now = time_now();
+    int64_t notice = 3;
+    STORE(store_setting_int(db, "activity_notice_days", 3, &notice, &req->err));
+    if (notice < 0 || notice > 60)
+        notice = 3;
     struct station locked;
+    struct reception_change ch = {0};
     rc = store_begin(db, &req->err);
     if (rc == YY_OK)
         rc = store_station_get_for_update(db, req->arena, s.id, &locked, &req->err);
     if (rc == YY_OK)
-        rc = store_reception_plan_put_tx(db, &p, now, &req->err);
+        rc = store_reception_plan_change_tx(db, req->arena, calendar_of(req), &p, today(),
+                                            (int)notice, now, &ch, &req->err);
+    if (rc == YY_OK && ch.affected)
+        rc = notify_affected(req, &s, &ch);
     if (rc == YY_OK) {
         json_t *rota = json_array();
         for (size_t i = 0; i < p.n_rota; i++)
             json_array_append_new(rota, json_integer(p.rota[i]));
         rc = api_audit(req, as, "reception.schedule", "station", s.id,
-                       json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:s, s:b, s:o, s:i}", "day_kind",
+                       json_pack("{s:o, s:I, s:s, s:s, s:i, s:i, s:i, s:i, s:s, s:b, s:o, s:i}",
+                                 "effective_from",
+                                 ch.effective_from ? jdate(ch.effective_from) : json_null(),
+                                 "affected_bookings", (json_int_t)ch.affected, "day_kind",
                                  rc_day_kind_name(p.s.day_kind), "months",
                                  rc_months_name(p.s.months), "start_minute", p.s.start_minute,
                                  "end_minute", p.s.end_minute, "slot_minutes", p.s.slot_minutes,
@@ -385,7 +430,15 @@ static enum yy_err put_schedule(struct request *req, struct response *res)
     STORE(store_finish(db, rc, &req->err));
     struct reception_plan saved;
     STORE(store_reception_plan_get(db, req->arena, s.id, &saved, &req->err));
-    return api_reply(res, 200, plan_json(req, &saved));
+    json_t *o = plan_json(req, &saved);
+    /* a first schedule applies at once: from today in the answer */
+    json_object_set_new(o, "effective_from", jdate(ch.effective_from ? ch.effective_from : today()));
+    json_object_set_new(o, "affected_bookings", json_integer(ch.affected));
+    json_t *dates = json_array();
+    for (size_t i = 0; i < ch.n_affected_days; i++)
+        json_array_append_new(dates, jdate(ch.affected_days[i]));
+    json_object_set_new(o, "affected_dates", dates);
+    return api_reply(res, 200, o);
 }
 
 /* ---- reception days ----------------------------------------------------------------- */

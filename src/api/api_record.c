@@ -235,6 +235,22 @@ static void write_suggestions(struct jsonw *w, const struct record_suggestion *s
     jsonw_array_end(w);
 }
 
+static void write_bool(struct jsonw *w, const char *key, bool v)
+{
+    jsonw_key(w, key);
+    jsonw_bool(w, v);
+}
+
+/* Lists are read with one row past RECORD_LIST_MAX: whether there was one
+ * (the list was cut), the list then shortened to the cap. */
+static bool cut_list(size_t *n)
+{
+    if (*n <= RECORD_LIST_MAX)
+        return false;
+    *n = RECORD_LIST_MAX;
+    return true;
+}
+
 static enum yy_err get_record(struct request *req, struct response *res)
 {
     struct db *db = api_app(req)->db;
@@ -280,16 +296,20 @@ static enum yy_err get_record(struct request *req, struct response *res)
     struct record_reception *recs = NULL;
     size_t n_acts = 0, n_concerns = 0, n_sugs = 0, n_recs = 0;
     if (rc == YY_OK)
-        rc = store_record_activities(db, a, &p, RECORD_LIST_MAX, &acts, &n_acts, &req->err);
+        rc = store_record_activities(db, a, &p, RECORD_LIST_MAX + 1, &acts, &n_acts, &req->err);
     if (rc == YY_OK)
-        rc = store_record_receptions(db, a, &p, RECORD_LIST_MAX, &recs, &n_recs, &req->err);
+        rc = store_record_receptions(db, a, &p, RECORD_LIST_MAX + 1, &recs, &n_recs, &req->err);
     if (rc == YY_OK && record_concerns_listed(view))
-        rc = store_record_concerns(db, a, &p, RECORD_LIST_MAX, &concerns, &n_concerns, &req->err);
+        rc = store_record_concerns(db, a, &p, RECORD_LIST_MAX + 1, &concerns, &n_concerns,
+                                   &req->err);
     if (rc == YY_OK)
         rc = store_record_suggestions(db, a, &p, !record_suggestion_listed(view, false),
-                                      RECORD_LIST_MAX, &sugs, &n_sugs, &req->err);
+                                      RECORD_LIST_MAX + 1, &sugs, &n_sugs, &req->err);
     if (rc != YY_OK)
         return rc;
+    /* one row past the cap read: a list that has it was cut */
+    bool cut_acts = cut_list(&n_acts), cut_recs = cut_list(&n_recs),
+         cut_concerns = cut_list(&n_concerns), cut_sugs = cut_list(&n_sugs);
 
     struct jsonw w;
     api_reply_begin(res, 200, 8192, &w);
@@ -309,6 +329,14 @@ static enum yy_err get_record(struct request *req, struct response *res)
         write_concerns(&w, concerns, n_concerns);
     write_suggestions(&w, sugs, n_sugs);
     write_int(&w, "list_max", RECORD_LIST_MAX);
+    jsonw_key(&w, "truncated");
+    jsonw_object_begin(&w);
+    write_bool(&w, "activities", cut_acts);
+    write_bool(&w, "receptions", cut_recs);
+    if (record_concerns_listed(view))
+        write_bool(&w, "concerns", cut_concerns);
+    write_bool(&w, "suggestions", cut_sugs);
+    jsonw_object_end(&w);
     jsonw_object_end(&w);
     return api_reply_end(&w);
 }

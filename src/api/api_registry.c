@@ -445,13 +445,20 @@ static enum yy_err get_station(struct request *req, struct response *res)
     enum yy_err prc = store_reception_plan_get(app->db, req->arena, id, &plan, &req->err);
     if (prc != YY_OK && prc != YY_NOT_FOUND)
         return prc;
-    if (prc == YY_OK)
-        sched = plan.active ? &plan.s : NULL;
-    else if (reception_rule_parse(s.reception_rule, &rule))
-        sched = &rule;
     struct reception_occurrence occ;
+    bool has_next = false;
+    if (prc == YY_OK) { /* by the versions in force (the notice rule) */
+        prc = store_reception_next(app->db, req->arena, app->calendar, id, time_now(), &occ,
+                                   &has_next, &req->err);
+        if (prc != YY_OK)
+            return prc;
+        sched = has_next ? &plan.s : NULL;
+    } else if (reception_rule_parse(s.reception_rule, &rule)) {
+        sched = &rule;
+        has_next = reception_next_occurrence(sched, app->calendar, time_now(), &occ);
+    }
     int64_t start, end;
-    if (sched && reception_next_occurrence(sched, app->calendar, time_now(), &occ)) {
+    if (sched && has_next) {
         char date[11];
         reception_format_date(occ.day, date);
         jsonw_object_begin(&w);

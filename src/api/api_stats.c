@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/api_activity_stats.h"
+#include "api/api_reception_stats.h"
 #include "api/jsonio.h"
 #include "api/ttl_cache.h"
 #include "core/table.h"
@@ -501,6 +502,9 @@ static enum yy_err compute_stats(void *ctx, struct buf *out, struct yy_error *e)
     write_suggestions(&w, req->arena, &rows, now, &solved);
     write_solved(&w, &solved);
     rc = api_stats_write_activities(req, &w, q.from_day, q.to_day, q.street_id, now);
+    if (rc != YY_OK)
+        return rc;
+    rc = api_stats_write_receptions(req, &w, q.from_day, q.to_day, q.street_id);
     if (rc != YY_OK)
         return rc;
     jsonw_object_end(&w);

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "core/timeutil.h"
+
 #include "store/sql.h"
 
 /* An array of int64 in the arena. */
@@ -26,7 +28,7 @@ static enum yy_err ids_rows(struct arena *a, struct db_stmt *st, struct ids *x, 
 #define PLAN_COLS                                                                                  \
     "station_id, day_kind, day, nth, weekday, months, month_mask, start_minute, end_minute,"       \
     " slot_minutes, places, on_day_off, missing_day, rota_per_day, rota_from, active,"             \
-    " created_at, updated_at"
+    " created_at, updated_at, effective_from"
 
 static void plan_row(struct arena *a, struct db_stmt *st, void *item)
 {
@@ -51,6 +53,7 @@ static void plan_row(struct arena *a, struct db_stmt *st, void *item)
     p->active = db_col_int(st, 15) != 0;
     p->created_at = db_col_int(st, 16);
     p->updated_at = db_col_int(st, 17);
+    p->effective_from = db_col_int(st, 18);
 }
 
 enum yy_err store_reception_plan_get(struct db *db, struct arena *a, int64_t station_id,
@@ -82,11 +85,12 @@ enum yy_err store_reception_plan_put_tx(struct db *db, const struct reception_pl
         PREP(st, db,
              "INSERT INTO reception_schedules (" PLAN_COLS ")"
              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-             " $17)"
+             " $17, $18)"
              " ON CONFLICT (station_id) DO UPDATE SET day_kind = $2, day = $3, nth = $4,"
              " weekday = $5, months = $6, month_mask = $7, start_minute = $8, end_minute = $9,"
              " slot_minutes = $10, places = $11, on_day_off = $12, missing_day = $13,"
-             " rota_per_day = $14, rota_from = $15, active = $16, updated_at = $17",
+             " rota_per_day = $14, rota_from = $15, active = $16, updated_at = $17,"
+             " effective_from = $18",
              e);
         db_bind_int(st, 1, p->station_id);
         db_bind_text(st, 2, rc_day_kind_name(p->s.day_kind));
@@ -105,6 +109,7 @@ enum yy_err store_reception_plan_put_tx(struct db *db, const struct reception_pl
         db_bind_int(st, 15, p->rota_from);
         db_bind_int(st, 16, p->active ? 1 : 0);
         db_bind_int(st, 17, now);
+        db_bind_int(st, 18, p->effective_from);
         if ((rc = sql_run(st, e)) != YY_OK)
             return rc;
     }
@@ -124,6 +129,209 @@ enum yy_err store_reception_plan_put_tx(struct db *db, const struct reception_pl
             return rc;
     }
     return YY_OK;
+}
+
+/* ---- versions: the notice rule ------------------------------------------------------ */
+
+/* An earlier version as stored: PLAN_COLS, then the rota as "5,9,12". */
+static void version_row(struct arena *a, struct db_stmt *st, void *item)
+{
+    struct reception_plan *p = item;
+    plan_row(a, st, p);
+    const char *text = db_col_text(st, 19);
+    size_t n = 0;
+    for (const char *c = text; c && *c; c++)
+        n += *c == ',';
+    p->rota = arena_calloc(a, n + 1, sizeof(*p->rota));
+    for (const char *c = text; c && *c;) {
+        int64_t id = 0;
+        while (*c >= '0' && *c <= '9')
+            id = id * 10 + (*c++ - '0');
+        if (id > 0 && p->n_rota <= n)
+            p->rota[p->n_rota++] = id;
+        while (*c && (*c < '0' || *c > '9'))
+            c++;
+    }
+}
+
+enum yy_err store_reception_plans(struct db *db, struct arena *a, int64_t station_id,
+                                  int64_t from_day, int64_t to_day, struct reception_plan **out,
+                                  size_t *n, struct yy_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    struct reception_plan cur;
+    enum yy_err rc = store_reception_plan_get(db, a, station_id, &cur, e);
+    if (rc == YY_NOT_FOUND)
+        return YY_OK;
+    if (rc != YY_OK)
+        return rc;
+    void *items = NULL;
+    size_t m = 0;
+    if (from_day < cur.effective_from) {
+        PREP(st, db,
+             "SELECT " PLAN_COLS ", rota FROM reception_schedule_versions WHERE station_id = $1"
+             " AND effective_from < $2 ORDER BY effective_from",
+             e);
+        db_bind_int(st, 1, station_id);
+        db_bind_int(st, 2, cur.effective_from);
+        if ((rc = sql_rows(a, st, version_row, sizeof(cur), 4, &items, &m, e)) != YY_OK)
+            return rc;
+    }
+    struct reception_plan *all = arena_calloc(a, m + 1, sizeof(*all));
+    if (m)
+        memcpy(all, items, m * sizeof(*all));
+    all[m] = cur;
+    size_t k = 0;
+    for (size_t i = 0; i <= m; i++) {
+        all[i].until = i < m ? all[i + 1].effective_from : 0;
+        if (all[i].effective_from > to_day || (all[i].until && all[i].until <= from_day))
+            continue;
+        all[k++] = all[i];
+    }
+    *out = all;
+    *n = k;
+    return YY_OK;
+}
+
+enum yy_err store_reception_next(struct db *db, struct arena *a, const struct calendar *cal,
+                                 int64_t station_id, int64_t now, struct reception_occurrence *out,
+                                 bool *found, struct yy_error *e)
+{
+    *found = false;
+    int64_t today = day_of(now);
+    struct reception_plan *v;
+    size_t nv;
+    enum yy_err rc = store_reception_plans(db, a, station_id, today, today + 2 * 366, &v, &nv, e);
+    for (size_t i = 0; rc == YY_OK && i < nv && !*found; i++) {
+        if (!v[i].active)
+            continue;
+        int64_t lo = today > v[i].effective_from ? today : v[i].effective_from;
+        if (!v[i].until) { /* the current version: open-ended */
+            int64_t from = day_start(lo) > now ? day_start(lo) : now;
+            *found = reception_next_occurrence(&v[i].s, cal, from, out);
+            continue;
+        }
+        int64_t hi = v[i].until - 1;
+        if (hi < lo || hi - lo > RC_RANGE_MAX_DAYS)
+            continue;
+        size_t m = reception_occurrences(&v[i].s, cal, lo, hi, NULL, 0);
+        struct reception_occurrence *occ = arena_alloc(a, (m ? m : 1) * sizeof(*occ));
+        m = reception_occurrences(&v[i].s, cal, lo, hi, occ, m);
+        for (size_t j = 0; j < m && !*found; j++) {
+            if (occ[j].ends_at > now) {
+                *out = occ[j];
+                *found = true;
+            }
+        }
+    }
+    return rc;
+}
+
+/* Keeps p (the version being replaced) for the days it still governs. */
+static enum yy_err version_keep(struct db *db, struct arena *a, const struct reception_plan *p,
+                                struct yy_error *e)
+{
+    char *rota = arena_strdup(a, "");
+    for (size_t i = 0; i < p->n_rota; i++)
+        rota = arena_printf(a, "%s%s%lld", rota, i ? "," : "", (long long)p->rota[i]);
+    PREP(st, db,
+         "INSERT INTO reception_schedule_versions (" PLAN_COLS ", rota)"
+         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+         " $18, $19, $20)",
+         e);
+    db_bind_int(st, 1, p->station_id);
+    db_bind_text(st, 2, rc_day_kind_name(p->s.day_kind));
+    db_bind_int(st, 3, p->s.day);
+    db_bind_int(st, 4, p->s.nth);
+    db_bind_int(st, 5, p->s.weekday);
+    db_bind_text(st, 6, rc_months_name(p->s.months));
+    db_bind_int(st, 7, p->s.month_mask);
+    db_bind_int(st, 8, p->s.start_minute);
+    db_bind_int(st, 9, p->s.end_minute);
+    db_bind_int(st, 10, p->s.slot_minutes);
+    db_bind_int(st, 11, p->s.places);
+    db_bind_text(st, 12, rc_day_off_name(p->s.day_off));
+    db_bind_text(st, 13, rc_missing_day_name(p->s.missing_day));
+    db_bind_int(st, 14, p->per_day);
+    db_bind_int(st, 15, p->rota_from);
+    db_bind_int(st, 16, p->active ? 1 : 0);
+    db_bind_int(st, 17, p->created_at);
+    db_bind_int(st, 18, p->updated_at);
+    db_bind_int(st, 19, p->effective_from);
+    db_bind_text(st, 20, rota);
+    return sql_run(st, e);
+}
+
+enum yy_err store_reception_plan_change_tx(struct db *db, struct arena *a,
+                                           const struct calendar *cal, struct reception_plan *p,
+                                           int64_t today, int notice_days, int64_t now,
+                                           struct reception_change *out, struct yy_error *e)
+{
+    memset(out, 0, sizeof(*out));
+    enum yy_err rc = sql_need_tx(db, e);
+    if (rc != YY_OK)
+        return rc;
+    struct reception_plan old;
+    rc = store_reception_plan_get(db, a, p->station_id, &old, e);
+    if (rc == YY_NOT_FOUND) {
+        p->effective_from = 0; /* nothing announced yet: at once */
+        return store_reception_plan_put_tx(db, p, now, e);
+    }
+    if (rc != YY_OK)
+        return rc;
+    int64_t from = today + (notice_days > 0 ? notice_days : 0) + 1;
+    p->effective_from = out->effective_from = from;
+    {
+        /* versions that would only have begun after the window (a shorter
+         * notice period than before) give way to this one */
+        PREP(st, db,
+             "DELETE FROM reception_schedule_versions WHERE station_id = $1"
+             " AND effective_from >= $2",
+             e);
+        db_bind_int(st, 1, p->station_id);
+        db_bind_int(st, 2, from);
+        if ((rc = sql_run(st, e)) != YY_OK)
+            return rc;
+    }
+    /* the version in force governs days before `from` unless it had not
+     * begun by then itself (a second change before it took effect) */
+    if (old.effective_from < from && (rc = version_keep(db, a, &old, e)) != YY_OK)
+        return rc;
+    if ((rc = store_reception_plan_put_tx(db, p, now, e)) != YY_OK)
+        return rc;
+
+    /* bookings on days (or in slots) the new version does not hold */
+    PREP(st, db,
+         "SELECT day, slot_minute FROM reception_bookings WHERE station_id = $1"
+         " AND kind = 'booking' AND status = 'booked' AND day >= $2 ORDER BY day",
+         e);
+    db_bind_int(st, 1, p->station_id);
+    db_bind_int(st, 2, from > today ? from : today);
+    bool row;
+    size_t cap = 0;
+    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
+        int64_t day = db_col_int(st, 0);
+        int slot = db_col_null(st, 1) ? -1 : (int)db_col_int(st, 1);
+        struct reception_occurrence occ;
+        if (p->active && reception_is_occurrence(&p->s, cal, day, &occ) &&
+            reception_slot_index(&p->s, slot) >= 0)
+            continue;
+        out->affected++;
+        if (out->n_affected_days && out->affected_days[out->n_affected_days - 1] == day)
+            continue;
+        if (out->n_affected_days == cap) {
+            size_t bigger = cap ? 2 * cap : 8;
+            int64_t *v = arena_calloc(a, bigger, sizeof(*v));
+            if (cap)
+                memcpy(v, out->affected_days, cap * sizeof(*v));
+            out->affected_days = v;
+            cap = bigger;
+        }
+        out->affected_days[out->n_affected_days++] = day;
+    }
+    db_done(st);
+    return rc;
 }
 
 enum yy_err store_reception_duty_set_tx(struct db *db, int64_t station_id, int64_t day,
@@ -171,21 +379,15 @@ static enum yy_err deputy_names(struct db *db, struct arena *a, struct reception
     return YY_OK;
 }
 
-enum yy_err store_reception_days(struct db *db, struct arena *a, const struct calendar *cal,
-                                 int64_t station_id, int64_t from_day, int64_t to_day,
-                                 struct reception_plan *plan, struct reception_day **out, size_t *n,
-                                 struct yy_error *e)
+/* The reception days one version (plan) holds from from_day to to_day. */
+static enum yy_err plan_days(struct db *db, struct arena *a, const struct calendar *cal,
+                             int64_t station_id, const struct reception_plan *plan,
+                             int64_t from_day, int64_t to_day, struct reception_day **out,
+                             size_t *n, struct yy_error *e)
 {
+    enum yy_err rc = YY_OK;
     *out = NULL;
     *n = 0;
-    struct reception_plan local;
-    if (!plan)
-        plan = &local;
-    enum yy_err rc = store_reception_plan_get(db, a, station_id, plan, e);
-    if (rc == YY_NOT_FOUND)
-        return YY_OK;
-    if (rc != YY_OK)
-        return rc;
     if (!plan->active || from_day > to_day || to_day - from_day > RC_RANGE_MAX_DAYS)
         return YY_OK;
     const struct reception_schedule *s = &plan->s;
@@ -211,6 +413,7 @@ enum yy_err store_reception_days(struct db *db, struct arena *a, const struct ca
     for (size_t i = 0; i < count; i++) {
         struct reception_day *r = &days[i];
         r->station_id = station_id;
+        r->plan = plan;
         r->occ = occ[i];
         r->n_slots = n_slots;
         r->booked = arena_calloc(a, n_slots ? n_slots : 1, sizeof(int));
@@ -287,6 +490,54 @@ enum yy_err store_reception_days(struct db *db, struct arena *a, const struct ca
     return YY_OK;
 }
 
+enum yy_err store_reception_days(struct db *db, struct arena *a, const struct calendar *cal,
+                                 int64_t station_id, int64_t from_day, int64_t to_day,
+                                 struct reception_plan *plan, struct reception_day **out, size_t *n,
+                                 struct yy_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    struct reception_plan local;
+    if (!plan)
+        plan = &local;
+    memset(plan, 0, sizeof(*plan));
+    if (from_day > to_day || to_day - from_day > RC_RANGE_MAX_DAYS)
+        return YY_OK;
+    struct reception_plan *v;
+    size_t nv;
+    enum yy_err rc = store_reception_plans(db, a, station_id, from_day, to_day, &v, &nv, e);
+    if (rc != YY_OK || !nv)
+        return rc;
+    struct reception_day *all = NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < nv; i++) {
+        int64_t lo = from_day > v[i].effective_from ? from_day : v[i].effective_from;
+        int64_t hi = v[i].until && v[i].until - 1 < to_day ? v[i].until - 1 : to_day;
+        struct reception_day *d;
+        size_t nd;
+        if ((rc = plan_days(db, a, cal, station_id, &v[i], lo, hi, &d, &nd, e)) != YY_OK)
+            return rc;
+        if (!nd)
+            continue;
+        if (!k) {
+            all = d;
+        } else {
+            struct reception_day *both = arena_alloc(a, (k + nd) * sizeof(*both));
+            memcpy(both, all, k * sizeof(*both));
+            memcpy(both + k, d, nd * sizeof(*both));
+            all = both;
+        }
+        k += nd;
+    }
+    if (!v[nv - 1].until)
+        *plan = v[nv - 1];
+    else if ((rc = store_reception_plan_get(db, a, station_id, plan, e)) != YY_OK)
+        return rc;
+    *out = all;
+    *n = k;
+    return YY_OK;
+}
+
 enum yy_err store_reception_days_of_deputy(struct db *db, struct arena *a,
                                            const struct calendar *cal, int64_t deputy_id,
                                            int64_t from_day, int64_t to_day,
@@ -344,6 +595,83 @@ enum yy_err store_reception_days_of_deputy(struct db *db, struct arena *a,
     *out = all;
     *n = k;
     return YY_OK;
+}
+
+enum yy_err store_reception_duties_due(struct db *db, struct arena *a, const struct calendar *cal,
+                                       int64_t from_day, int64_t to_day, int64_t now,
+                                       struct reception_duty_due **out, size_t *n,
+                                       struct yy_error *e)
+{
+    *out = NULL;
+    *n = 0;
+    struct ids stations = {0};
+    {
+        PREP(st, db, "SELECT station_id FROM reception_schedules ORDER BY station_id", e);
+        enum yy_err rc = ids_rows(a, st, &stations, e);
+        if (rc != YY_OK)
+            return rc;
+    }
+    size_t cap = 0, k = 0;
+    struct reception_duty_due *all = NULL;
+    for (size_t i = 0; i < stations.n; i++) {
+        struct reception_day *days;
+        size_t nd;
+        enum yy_err rc =
+            store_reception_days(db, a, cal, stations.v[i], from_day, to_day, NULL, &days, &nd, e);
+        if (rc != YY_OK)
+            return rc;
+        const char *name = NULL;
+        for (size_t j = 0; j < nd; j++) {
+            if (days[j].occ.starts_at <= now)
+                continue;
+            if (!name && days[j].n_deputies) {
+                PREP(st, db, "SELECT name FROM stations WHERE id = $1", e);
+                db_bind_int(st, 1, stations.v[i]);
+                rc = sql_one(st, e);
+                name = rc == YY_OK ? sql_col_str(a, st, 0) : "";
+                db_done(st);
+                if (rc != YY_OK && rc != YY_NOT_FOUND)
+                    return rc;
+            }
+            for (size_t q = 0; q < days[j].n_deputies; q++) {
+                if (k == cap) {
+                    size_t bigger = cap ? 2 * cap : 16;
+                    struct reception_duty_due *v = arena_calloc(a, bigger, sizeof(*v));
+                    if (k)
+                        memcpy(v, all, k * sizeof(*v));
+                    all = v;
+                    cap = bigger;
+                }
+                all[k++] = (struct reception_duty_due){.deputy_id = days[j].deputies[q].id,
+                                                       .station_id = stations.v[i],
+                                                       .station_name = name,
+                                                       .day = days[j].occ.day,
+                                                       .starts_at = days[j].occ.starts_at,
+                                                       .ends_at = days[j].occ.ends_at};
+            }
+        }
+    }
+    *out = all;
+    *n = k;
+    return YY_OK;
+}
+
+enum yy_err store_reception_station_staff(struct db *db, struct arena *a, int64_t street_id,
+                                          int64_t community_id, int64_t **out, size_t *n,
+                                          struct yy_error *e)
+{
+    PREP(st, db,
+         "SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id"
+         " WHERE u.disabled = 0 AND ((r.role = 'street_staff' AND r.scope_id = $1)"
+         " OR (r.role = 'community_staff' AND r.scope_id = $2)) ORDER BY u.id",
+         e);
+    db_bind_int(st, 1, street_id);
+    db_bind_int(st, 2, community_id ? community_id : -1);
+    struct ids x = {0};
+    enum yy_err rc = ids_rows(a, st, &x, e);
+    *out = x.v;
+    *n = x.n;
+    return rc;
 }
 
 /* ---- bookings ----------------------------------------------------------------------- */

@@ -34,13 +34,54 @@ struct reception_plan {
     int per_day;       /* deputies of the rotation on duty each time */
     int64_t rota_from; /* day number the rotation counts from */
     int64_t created_at, updated_at;
+    /* The notice rule (docs/RECEPTIONS.md "Notice"): the first day this
+     * version governs (0: every day, a station's first schedule) and the day
+     * the next version takes over (0: none, the current one). */
+    int64_t effective_from, until;
 };
 
 enum yy_err store_reception_plan_get(struct db *db, struct arena *a, int64_t station_id,
                                      struct reception_plan *out, struct yy_error *e);
-/* Creates or replaces the station's schedule and its rotation list. */
+/* Creates or replaces the station's schedule and its rotation list as they
+ * are, from p->effective_from on (no versions kept: the demo data). */
 enum yy_err store_reception_plan_put_tx(struct db *db, const struct reception_plan *p, int64_t now,
                                         struct yy_error *e);
+
+/* The versions of a station's schedule that govern days from from_day to
+ * to_day, oldest first (none without a schedule). */
+enum yy_err store_reception_plans(struct db *db, struct arena *a, int64_t station_id,
+                                  int64_t from_day, int64_t to_day, struct reception_plan **out,
+                                  size_t *n, struct yy_error *e);
+
+/* What a schedule change did (store_reception_plan_change_tx). */
+struct reception_change {
+    int64_t effective_from; /* the first day the new version governs; 0: every
+                             * day (the station had no schedule) */
+    int64_t affected;       /* bookings (booked) on days from effective_from on
+                             * that the new version does not hold (the day, or
+                             * the slot) */
+    int64_t *affected_days; /* their dates, distinct, in order */
+    size_t n_affected_days;
+};
+
+/* A schedule change under the notice rule: the reception days up to
+ * today + notice_days stay as the version in force announced them; p
+ * governs from the day after (p->effective_from is set).  The replaced
+ * version is kept for the days it still governs.  A station's first
+ * schedule governs every day at once (nothing was announced).  Counts the
+ * bookings the change leaves on days (or slots) it no longer holds.  Inside
+ * the caller's transaction, under the station's row lock. */
+enum yy_err store_reception_plan_change_tx(struct db *db, struct arena *a,
+                                           const struct calendar *cal, struct reception_plan *p,
+                                           int64_t today, int notice_days, int64_t now,
+                                           struct reception_change *out, struct yy_error *e);
+
+/* The next reception day of a station's schedule (the first whose window
+ * has not ended at now, looking two years ahead), by the versions in force;
+ * *found false when none (no schedule, or none held). */
+enum yy_err store_reception_next(struct db *db, struct arena *a, const struct calendar *cal,
+                                 int64_t station_id, int64_t now, struct reception_occurrence *out,
+                                 bool *found, struct yy_error *e);
 
 /* Explicit duty for one date: replaces the deputies on duty that day (n = 0
  * removes the override, the rotation applies again). */
@@ -59,15 +100,18 @@ struct reception_day {
     struct reception_deputy *deputies; /* on duty */
     size_t n_deputies;
     bool explicit_duty; /* staff named them for this date (else the rotation) */
+    const struct reception_plan *plan; /* the version that governs the day */
     int *booked;        /* per slot: places taken */
     size_t n_slots;
     int walk_ins;
 };
 
-/* The reception days of a station's active schedule from from_day to
- * to_day (inclusive, at most RC_RANGE_MAX_DAYS apart), with the deputies on
- * duty and the places taken.  No schedule, or an inactive one: none.  For
- * the station pages and feeds (iCalendar) alike. */
+/* The reception days of a station's schedule from from_day to to_day
+ * (inclusive, at most RC_RANGE_MAX_DAYS apart), with the deputies on duty
+ * and the places taken, each day by the version that governs it (d->plan;
+ * an inactive version holds none).  No schedule: none.  *plan (may be NULL)
+ * is set to the current version.  For the station pages and feeds
+ * (iCalendar) alike. */
 enum yy_err store_reception_days(struct db *db, struct arena *a, const struct calendar *cal,
                                  int64_t station_id, int64_t from_day, int64_t to_day,
                                  struct reception_plan *plan, struct reception_day **out, size_t *n,
@@ -79,6 +123,29 @@ enum yy_err store_reception_days_of_deputy(struct db *db, struct arena *a,
                                            int64_t from_day, int64_t to_day,
                                            struct reception_day **out, size_t *n,
                                            struct yy_error *e);
+
+/* One deputy on duty on one reception day, for the duty reminders of the
+ * sweep (store/remind.h). */
+struct reception_duty_due {
+    int64_t deputy_id;
+    int64_t station_id;
+    const char *station_name;
+    int64_t day;
+    int64_t starts_at, ends_at;
+};
+
+/* Every deputy on duty on a reception day of any station from from_day to
+ * to_day whose window has not begun at now, by station and day. */
+enum yy_err store_reception_duties_due(struct db *db, struct arena *a, const struct calendar *cal,
+                                       int64_t from_day, int64_t to_day, int64_t now,
+                                       struct reception_duty_due **out, size_t *n,
+                                       struct yy_error *e);
+
+/* The enabled logins on the staff of a station: street_staff of its street,
+ * community_staff of its community (0: none), by id. */
+enum yy_err store_reception_station_staff(struct db *db, struct arena *a, int64_t street_id,
+                                          int64_t community_id, int64_t **out, size_t *n,
+                                          struct yy_error *e);
 
 /* A booking (kind "booking": a slot, a code) or a walk-in (kind "walk_in":
  * slot_minute -1, no code).  name and phone are personal data. */

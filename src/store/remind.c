@@ -12,6 +12,8 @@
 #include "domain/suggestion.h"
 #include "domain/supervision.h"
 #include "store/audit.h"
+#include "store/concern.h"
+#include "store/reception.h"
 #include "store/sql.h"
 #include "store/store.h"
 #include "store/suggestion.h"
@@ -372,6 +374,69 @@ static enum yy_err collect_items(struct db *db, struct arena *a, const struct ca
     return collect_term_end(db, a, term_end, horizon_at, l, e);
 }
 
+/* The deputies on duty on a reception day (接待日值班, docs/RECEPTIONS.md
+ * "Duty reminders"): one notice each, settings.activity_notice_days before
+ * the day (or later, until the window begins, when the sweep did not run
+ * then), once per deputy, station and day: a reminder with that due_at (the
+ * window's start) is looked for on any day. */
+static enum yy_err remind_reception_duty(struct db *db, struct arena *a, const struct calendar *cal,
+                                         int64_t now, struct remind_counts *counts,
+                                         struct yy_error *e)
+{
+    int64_t notice = 3;
+    enum yy_err rc = store_setting_int(db, "activity_notice_days", 3, &notice, e);
+    if (rc != YY_OK)
+        return rc;
+    if (notice < 0 || notice > 60)
+        notice = 3;
+    int64_t today = day_of(now);
+    struct reception_duty_due *due;
+    size_t n;
+    if ((rc = store_reception_duties_due(db, a, cal, today, today + notice, now, &due, &n, e)) !=
+        YY_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const struct reception_duty_due *d = &due[i];
+        bool done = false;
+        {
+            PREP(st, db,
+                 "SELECT count(*) FROM reminders WHERE recipient_kind = 'deputy'"
+                 " AND recipient_id = $1 AND kind = 'notice' AND entity = 'station'"
+                 " AND entity_id = $2 AND due_at = $3",
+                 e);
+            db_bind_int(st, 1, d->deputy_id);
+            db_bind_int(st, 2, d->station_id);
+            db_bind_int(st, 3, d->starts_at);
+            bool row;
+            rc = db_step(st, &row, e);
+            done = rc == YY_OK && row && db_col_int(st, 0) > 0;
+            db_done(st);
+            if (rc != YY_OK)
+                return rc;
+        }
+        if (done)
+            continue;
+        int64_t y;
+        unsigned m, dd;
+        time_civil_from_days(d->day, &y, &m, &dd);
+        int start = (int)((d->starts_at - day_start(d->day)) / 60);
+        int end = (int)((d->ends_at - day_start(d->day)) / 60);
+        char message[SV_MESSAGE_MAX];
+        snprintf(message, sizeof(message),
+                 "【接待日值班】您于 %u月%u日 %02d:%02d 在 %s 值班接待(%02d:%02d-%02d:%02d),"
+                 "请按时到场",
+                 m, dd, start / 60, start % 60, d->station_name ? d->station_name : "", start / 60,
+                 start % 60, end / 60, end % 60);
+        bool fresh;
+        if ((rc = insert_reminder(db, "deputy", d->deputy_id, "notice", "station", d->station_id,
+                                  message, d->starts_at, now, &fresh, e)) != YY_OK)
+            return rc;
+        counts->reception_duty += fresh;
+        counts->reminders += fresh;
+    }
+    return YY_OK;
+}
+
 static enum yy_err sweep_tx(struct db *db, struct arena *a, const struct calendar *cal, int64_t now,
                             struct remind_counts *counts, struct yy_error *e)
 {
@@ -384,17 +449,23 @@ static enum yy_err sweep_tx(struct db *db, struct arena *a, const struct calenda
     for (size_t i = 0; i < l.n; i++)
         if ((rc = remind_item(db, cal, now, due_soon_days, &l.v[i], counts, e)) != YY_OK)
             return rc;
+    if ((rc = remind_reception_duty(db, a, cal, now, counts, e)) != YY_OK)
+        return rc;
     if (!counts->reminders)
         return YY_OK;
     int64_t y;
     unsigned m, d;
     time_civil_from_days(today, &y, &m, &d);
+    char duty[64] = ""; /* only when there were any, as before otherwise */
+    if (counts->reception_duty)
+        snprintf(duty, sizeof(duty), ",\"reception_duty\":%lld",
+                 (long long)counts->reception_duty);
     char detail[256];
     snprintf(detail, sizeof(detail),
              "{\"day\":\"%04lld-%02u-%02u\",\"due_soon\":%lld,\"overdue\":%lld,"
-             "\"reminders\":%lld}",
+             "\"reminders\":%lld%s}",
              (long long)y, m, d, (long long)counts->due_soon, (long long)counts->overdue,
-             (long long)counts->reminders);
+             (long long)counts->reminders, duty);
     struct audit_who who = {.user_id = 0, .role = "system"};
     return audit_append(db, &who, "remind.sweep", "reminder", 0, detail, e);
 }

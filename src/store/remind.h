@@ -33,6 +33,7 @@ struct remind_counts {
     int64_t due_soon;  /* open items due soon now */
     int64_t overdue;   /* open items past their due day now */
     int64_t reminders; /* reminders written by this run */
+    int64_t reception_duty; /* of them, to deputies on duty on a reception day */
 };
 
 /* One supervision sweep at now (unix seconds).  Looks at every open item
@@ -56,7 +57,10 @@ struct remind_counts {
  * (suggestion_events) or its concern's (concern_events); a run that wrote
  * anything appends one audit entry "remind.sweep" with the counts (a run
  * that wrote nothing leaves no trace: the server's timer runs every few
- * minutes).  One transaction: all or nothing.  *out may be NULL. */
+ * minutes).  It also tells each deputy on duty on a reception day,
+ * settings.activity_notice_days before it, once (docs/RECEPTIONS.md "Duty
+ * reminders"; counted in reminders and reception_duty).  One transaction:
+ * all or nothing.  *out may be NULL. */
 enum yy_err store_remind_sweep(struct db *db, const struct calendar *cal, int64_t now,
                                struct remind_counts *out, struct yy_error *e);
 

@@ -492,6 +492,35 @@ const char *const schema_pg[] = {
     "ALTER TABLE suggestion_signers ADD COLUMN cosigned_at BIGINT;"
     "UPDATE suggestion_signers SET cosign_status = 'confirmed' WHERE role = 'author'"
     "  OR suggestion_id IN (SELECT id FROM suggestions WHERE status <> 'draft');",
+    /* 13: the notice rule of reception days (docs/RECEPTIONS.md "Notice"):
+     * a schedule change applies only from effective_from (a day number; 0 =
+     * every day: a station's first schedule), so the reception days inside
+     * the notice period stay as announced.  The versions it replaced are
+     * kept, each governing the days from its effective_from up to the next
+     * version's; the rota as the deputy ids in order, comma-separated. */
+    "ALTER TABLE reception_schedules ADD COLUMN effective_from BIGINT NOT NULL DEFAULT 0;"
+    "CREATE TABLE reception_schedule_versions ("
+    "  station_id BIGINT NOT NULL REFERENCES stations(id),"
+    "  effective_from BIGINT NOT NULL,"
+    "  day_kind TEXT NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  nth INTEGER NOT NULL,"
+    "  weekday INTEGER NOT NULL,"
+    "  months TEXT NOT NULL,"
+    "  month_mask INTEGER NOT NULL,"
+    "  start_minute INTEGER NOT NULL,"
+    "  end_minute INTEGER NOT NULL,"
+    "  slot_minutes INTEGER NOT NULL,"
+    "  places INTEGER NOT NULL,"
+    "  on_day_off TEXT NOT NULL,"
+    "  missing_day TEXT NOT NULL,"
+    "  rota_per_day INTEGER NOT NULL,"
+    "  rota_from BIGINT NOT NULL,"
+    "  active INTEGER NOT NULL,"
+    "  created_at BIGINT NOT NULL,"
+    "  updated_at BIGINT NOT NULL,"
+    "  rota TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (station_id, effective_from));",
 };
 
 const size_t schema_pg_n = sizeof(schema_pg) / sizeof(schema_pg[0]);

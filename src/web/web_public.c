@@ -791,6 +791,12 @@ static enum yy_err dashboard_render(struct request *req, struct response *res)
                                   json_integer_value(json_object_get(acts, "residents_checked_in")),
                                   "upcoming",
                                   json_integer_value(json_object_get(acts, "upcoming"))));
+    json_t *recs = json_object_get(stats, "receptions");
+    json_object_set_new(
+        data, "receptions",
+        json_pack("{s:I, s:I, s:I}", "held", json_integer_value(json_object_get(recs, "held")),
+                  "received", json_integer_value(json_object_get(recs, "residents_received")),
+                  "attendances", json_integer_value(json_object_get(recs, "deputy_attendances"))));
     json_t *charts = json_array();
     struct buf svg;
     buf_init(&svg, CHART_MAX);
@@ -870,6 +876,26 @@ static enum yy_err dashboard_render(struct request *req, struct response *res)
         if (rc == YY_OK && n)
             rc = chart_months(&svg, &o, items, n, CHART_COLUMNS);
         json_array_append_new(charts, chart_block("months", "每月举办场次", &svg, items, n, "场"));
+    }
+    /* 3b. reception days held by month */
+    {
+        size_t total = json_array_size(json_object_get(recs, "by_month"));
+        struct chart_item *items = arena_alloc(A, (total ? total : 1) * sizeof(*items));
+        size_t n = 0;
+        json_array_foreach(json_object_get(recs, "by_month"), i, v)
+        {
+            const char *m = json_string_value(json_object_get(v, "month")) ?: "";
+            items[n++] = (struct chart_item){
+                strlen(m) == 7 ? arena_printf(A, "%s月", m[5] == '0' ? m + 6 : m + 5) : m,
+                (double)json_integer_value(json_object_get(v, "held"))};
+        }
+        struct chart_opts o = {
+            .id = "reception_months", .title = "接待日:每月接待场次", .unit = "场"};
+        buf_reset(&svg);
+        if (rc == YY_OK && n)
+            rc = chart_months(&svg, &o, items, n, CHART_COLUMNS);
+        json_array_append_new(
+            charts, chart_block("reception_months", "接待日:每月接待场次", &svg, items, n, "场"));
     }
     /* 4. problems solved by kind */
     {

@@ -194,9 +194,17 @@ test('the station answer\'s next reception day comes from the schedule, moved of
   // today's (1 September, 9:00) is next
   let r = await srv.get(`/api/v1/stations/${stC}`);
   assert.equal(r.body.next_reception_day.date, '2026-09-01');
-  // a schedule for October only: the 1st is in 国庆, so the 8th
-  assert.equal((await put(sched(stOther), { ...MONTHLY_1ST, months: 'list', month_list: [10] }, admin)).status, 200);
-  r = await srv.get(`/api/v1/stations/${stOther}`);
+  // a first schedule (it applies at once), for October only: the 1st is in
+  // 国庆, so the 8th
+  const fresh = async (name) => {
+    const c = await srv.post('/api/v1/stations', { kind: 'reception_room', name, street_id: S2,
+      community_id: C2, address: `${name}地址`, lat: 30.58, lon: 114.28 }, admin);
+    assert.equal(c.status, 201, c.text);
+    return c.body.id;
+  };
+  const stOct = await fresh('接待日十月站');
+  assert.equal((await put(sched(stOct), { ...MONTHLY_1ST, months: 'list', month_list: [10] }, admin)).status, 200);
+  r = await srv.get(`/api/v1/stations/${stOct}`);
   assert.equal(r.body.next_reception_day.date, '2026-10-08');
   assert.equal(r.body.next_reception_day.starts_at, '2026-10-08T09:00:00+08:00');
   assert.equal(r.body.next_reception_day.moved, true);
@@ -204,11 +212,23 @@ test('the station answer\'s next reception day comes from the schedule, moved of
   r = await srv.get(`/api/v1/stations/${stText}`);
   assert.equal(r.body.next_reception_day.date, '2026-09-07');
   assert.equal(r.body.next_reception_day.starts_at, '2026-09-07T09:00:00+08:00');
-  // an inactive schedule: none
-  assert.equal((await put(sched(stOther), { ...MONTHLY_1ST, active: false }, admin)).status, 200);
-  r = await srv.get(`/api/v1/stations/${stOther}`);
+  // an inactive schedule: none after the notice period (3 days: today's,
+  // announced, stays; RECEPTIONS.md "Notice"), none at all on a station
+  // whose first schedule is inactive
+  const stPaused = await fresh('接待日暂停站');
+  assert.equal((await put(sched(stPaused), MONTHLY_1ST, admin)).status, 200);
+  r = await put(sched(stPaused), { ...MONTHLY_1ST, active: false }, admin);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.effective_from, '2026-09-05');
+  r = await srv.get(`/api/v1/stations/${stPaused}`);
+  assert.equal(r.body.next_reception_day.date, '2026-09-01');
+  assert.deepEqual((await srv.get(days(stPaused, '2026-09-01', '2026-12-31'))).body.items.map((d) => d.date),
+    ['2026-09-01']);
+  const stOff = await fresh('接待日停用站');
+  assert.equal((await put(sched(stOff), { ...MONTHLY_1ST, active: false }, admin)).status, 200);
+  r = await srv.get(`/api/v1/stations/${stOff}`);
   assert.equal(r.body.next_reception_day, null);
-  assert.deepEqual((await srv.get(days(stOther, '2026-09-01', '2026-12-31'))).body.items, []);
+  assert.deepEqual((await srv.get(days(stOff, '2026-09-01', '2026-12-31'))).body.items, []);
 });
 
 test('staff name the deputies on duty for one date; the rota applies otherwise', async () => {

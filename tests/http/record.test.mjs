@@ -82,6 +82,10 @@ before(async () => {
     as(s.admin))).status, 200);
   // a reception day at D1's station, 15th of the month, with its record (接待记录)
   const st = d1.station_ids[0];
+  // the demo's schedule out first: a station's first schedule applies to
+  // every day at once, a change only after the notice period (RECEPTIONS.md)
+  for (const t of ['reception_rota', 'reception_schedule_versions', 'reception_schedules'])
+    sql(srv, `DELETE FROM ${t} WHERE station_id = ${st}`);
   const sch = await srv.request('PUT', `/api/v1/stations/${st}/reception-schedule`, { ...as(s.admin),
     body: { day_kind: 'day_of_month', day: 15, start: '09:00', end: '11:00', rota_deputy_ids: [D1] } });
   assert.equal(sch.status, 200, sch.text);

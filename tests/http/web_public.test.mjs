@@ -289,6 +289,12 @@ test('the dashboard: charts with tables, rates against 100%, the headline figure
   assert.ok(held > 0);
   assert.match(r.text, new RegExp(`<strong>${held}</strong> 场活动`));
   assert.match(r.text, new RegExp(`<strong>${att}</strong> 人次代表参加`));
+  // the reception days (接待日) the same way: headline figures and a chart by month
+  const rcv = stats.receptions;
+  assert.match(r.text, new RegExp(`<strong>${rcv.held}</strong> 场接待日`));
+  assert.match(r.text, new RegExp(`<strong>${rcv.residents_received}</strong> 人次群众来访`));
+  assert.match(r.text, new RegExp(`<strong>${rcv.deputy_attendances}</strong> 人次代表值班接待`));
+  assert.ok(r.text.includes('id="reception_months-heading"'));
   assert.ok(r.text.includes("各项比率(目标 100%)"));
   for (const k of stats.activities.by_kind)
     assert.match(r.text, new RegExp(`<th scope="row">${k.label}</th><td>${k.held}场</td>`), k.label);

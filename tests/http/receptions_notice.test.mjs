@@ -1,0 +1,217 @@
+// Reception days: the notice rule and the duty reminders (docs/RECEPTIONS.md
+// "Notice" and "Duty reminders").  A schedule change applies only after
+// today + activity_notice_days (3): a change made 2 days before a booked
+// reception day leaves that day as it was announced (date, times, slots,
+// places, the deputy on duty, the booking); the same change made 10 days
+// before moves it and reports the booking it leaves behind, with a notice in
+// the office's and the station staff's inboxes.  The sweep (`youyue remind`)
+// tells each deputy on duty 3 days before, once.  The clock is pinned with
+// YOUYUE_NOW, one server (or sweep) per date, on one database; both backends.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cli, startServer, freshDatabase, isError, PG_URL, BACKEND } from './harness.mjs';
+
+/** Unix time of hh:00 China time on a 2026 civil date. */
+const at = (m, d, hh = 8) => Date.UTC(2026, m - 1, d, hh) / 1000 - 8 * 3600;
+
+let tmp, database, db;
+let stA, stB, dep1, dep2, codeA;
+
+function sql(text) {
+  const r = PG_URL
+    ? spawnSync('psql', [db, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8' })
+    : spawnSync('sqlite3', ['-cmd', '.timeout 10000', db, text], { encoding: 'utf8' });
+  if (r.status !== 0 || r.stderr) throw new Error(`${BACKEND}: ${text}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** Runs fn with a server whose clock is at now; stops it after. */
+async function withServerAt(now, fn) {
+  const saved = process.env.YOUYUE_NOW;
+  process.env.YOUYUE_NOW = String(now);
+  let srv;
+  try {
+    srv = await startServer({ demo: false, db, dbRead: null, args: ['--remind-interval', '0'] });
+  } finally {
+    if (saved === undefined) delete process.env.YOUYUE_NOW; else process.env.YOUYUE_NOW = saved;
+  }
+  try {
+    return await fn(srv);
+  } finally {
+    await srv.stop();
+  }
+}
+
+function remind(now) {
+  const r = cli(['remind', '--db', db], { env: { YOUYUE_NOW: String(now) } });
+  assert.equal(r.status, 0, r.stderr);
+  return r;
+}
+
+const sched = (st) => `/api/v1/stations/${st}/reception-schedule`;
+const day = (st, d) => `/api/v1/stations/${st}/reception-days/${d}`;
+const put = (srv, path, body, o) => srv.request('PUT', path, { ...o, body });
+// the 15th, 9:00-11:00, 30-minute slots of 3 places, the rota one a time
+const FIFTEENTH = {
+  day_kind: 'day_of_month', day: 15, start: '09:00', end: '11:00', slot_minutes: 30, places: 3,
+  rota_per_day: 1, rota_from: '2026-09-01',
+};
+// the change: the 16th, 14:00-16:00, one place per slot
+const SIXTEENTH = { ...FIFTEENTH, day: 16, start: '14:00', end: '16:00', places: 1 };
+const dutyNotices = (st) => sql(
+  `SELECT recipient_id, message, day FROM reminders WHERE recipient_kind = 'deputy' AND kind = 'notice'` +
+  ` AND entity = 'station' AND entity_id = ${st} ORDER BY id`).split('\n').filter(Boolean);
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'youyue-rcnotice-'));
+  database = freshDatabase(tmp);
+  db = database.url;
+  const r = cli(['init', '--db', db, '--demo']);
+  assert.equal(r.status, 0, r.stderr);
+  // Tuesday 1 September 2026: two stations with the same first schedule and
+  // a booking on 15 September each
+  await withServerAt(at(9, 1), async (srv) => {
+    const admin = await srv.login('admin');
+    const street = await srv.login('street');
+    const S = street.user.roles[0].scope_id;
+    const mk = async (name) => {
+      const c = await srv.post('/api/v1/stations', { kind: 'reception_room', name, street_id: S,
+        address: `${name}地址`, lat: 30.58, lon: 114.28 }, admin);
+      assert.equal(c.status, 201, c.text);
+      return c.body.id;
+    };
+    stA = await mk('接待日公告测试甲站');
+    stB = await mk('接待日公告测试乙站');
+    const deps = (await srv.get('/api/v1/deputies?limit=2')).body.items;
+    [dep1, dep2] = deps.map((d) => d.id);
+    for (const st of [stA, stB]) {
+      const p = await put(srv, sched(st), { ...FIFTEENTH, rota_deputy_ids: [dep1, dep2] }, street);
+      assert.equal(p.status, 200, p.text);
+      // a station's first schedule applies at once: nothing was announced
+      assert.equal(p.body.effective_from, '2026-09-01');
+      assert.equal(p.body.affected_bookings, 0);
+    }
+    for (const [st, phone] of [[stA, '13800000001'], [stB, '13800000002']]) {
+      const b = await srv.post(`${day(st, '2026-09-15')}/bookings`, { slot: '09:00', name: '张三', phone });
+      assert.equal(b.status, 201, b.text);
+      if (st === stA) codeA = b.body.code;
+    }
+  });
+});
+
+after(() => {
+  database?.drop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+test('a change 10 days before a booked reception day moves it and reports the booking', async () => {
+  // Saturday 5 September: the 15th is after 5 + 3 days, so the change applies to it
+  await withServerAt(at(9, 5), async (srv) => {
+    const street = await srv.login('street');
+    const r = await put(srv, sched(stB), { ...SIXTEENTH, rota_deputy_ids: [dep1, dep2] }, street);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.effective_from, '2026-09-09');
+    assert.equal(r.body.affected_bookings, 1);
+    assert.deepEqual(r.body.affected_dates, ['2026-09-15']);
+    isError(await srv.get(day(stB, '2026-09-15')), 404, 'not_a_reception_day');
+    const d = await srv.get(day(stB, '2026-09-16'));
+    assert.equal(d.status, 200, d.text);
+    assert.equal(d.body.starts_at, '2026-09-16T14:00:00+08:00');
+    assert.deepEqual(d.body.slots.map((s) => s.places), [1, 1, 1, 1]);
+    // the booking is not lost: still in the staff's list of that date, and
+    // the office and the station's staff have a notice
+    const list = await srv.get(`${day(stB, '2026-09-15')}/bookings`, street);
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.body.items.map((b) => b.status), ['booked']);
+    for (const who of ['admin', 'street']) {
+      const me = await srv.login(who);
+      const inbox = (await srv.get('/api/v1/inbox?limit=100', me)).body.items
+        .filter((n) => n.entity === 'station' && n.entity_id === stB && n.kind === 'notice');
+      assert.equal(inbox.length, 1, `${who}: ${JSON.stringify(inbox)}`);
+      assert.match(inbox[0].message, /接待日公告测试乙站.*自2026-09-09起生效.*1个预约/);
+    }
+    // the audit entry says from when and how many
+    const admin = await srv.login('admin');
+    const audit = (await srv.get(`/api/v1/audit?entity=station&id=${stB}&limit=100`, admin)).body.items
+      .filter((a) => a.action === 'reception.schedule').sort((x, y) => x.id - y.id);
+    assert.deepEqual(audit.map((a) => [a.detail.effective_from, a.detail.affected_bookings]),
+      [[null, 0], ['2026-09-09', 1]]);
+  });
+});
+
+test('the sweep tells the deputy on duty 3 days before, once', async () => {
+  // Friday 11 September: the 15th is 4 days away, nothing yet
+  remind(at(9, 11, 10));
+  assert.deepEqual(dutyNotices(stA), []);
+  // Saturday 12 September: 3 days before, dep1 (the rota's first) is told
+  remind(at(9, 12, 10));
+  let rows = dutyNotices(stA);
+  assert.equal(rows.length, 1, rows.join('\n'));
+  const [to, message] = rows[0].split('|');
+  assert.equal(Number(to), dep1);
+  assert.match(message, /您于 9月15日 09:00 在 接待日公告测试甲站 值班接待/);
+  // the same day again, and the next day: nothing more
+  const again = remind(at(9, 12, 16));
+  assert.match(again.stdout, /reminders written/);
+  remind(at(9, 13, 7));
+  assert.equal(dutyNotices(stA).length, 1);
+  // logged like the other reminders: the sweep's audit entry counts it
+  const details = sql("SELECT detail FROM audit_log WHERE action = 'remind.sweep' ORDER BY id")
+    .split('\n').filter(Boolean).map((t) => JSON.parse(t));
+  assert.ok(details.some((d) => d.day === '2026-09-12' && d.reception_duty >= 1), JSON.stringify(details));
+});
+
+test('a change 2 days before a booked reception day leaves that day as it was', async () => {
+  // Sunday 13 September: the 15th is inside the notice period
+  await withServerAt(at(9, 13), async (srv) => {
+    const street = await srv.login('street');
+    const r = await put(srv, sched(stA), { ...SIXTEENTH, rota_deputy_ids: [dep2, dep1] }, street);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.effective_from, '2026-09-17');
+    assert.equal(r.body.affected_bookings, 0);
+    assert.deepEqual(r.body.affected_dates, []);
+    // the schedule answer is the new version, from the 17th
+    const g = await srv.get(sched(stA));
+    assert.equal(g.body.day, 16);
+    assert.equal(g.body.effective_from, '2026-09-17');
+    // the 15th as announced: times, slots, places, the deputy on duty, the booking
+    const d = await srv.get(day(stA, '2026-09-15'));
+    assert.equal(d.status, 200, d.text);
+    assert.equal(d.body.starts_at, '2026-09-15T09:00:00+08:00');
+    assert.deepEqual(d.body.slots.map((s) => [s.start, s.places, s.booked]),
+      [['09:00', 3, 1], ['09:30', 3, 0], ['10:00', 3, 0], ['10:30', 3, 0]]);
+    assert.deepEqual(d.body.deputies.map((x) => x.id), [dep1]);
+    // still bookable in its announced slots; the new slots are not its own
+    const b = await srv.post(`${day(stA, '2026-09-15')}/bookings`, { slot: '09:30', name: '李四', phone: '13800000003' });
+    assert.equal(b.status, 201, b.text);
+    isError(await srv.post(`${day(stA, '2026-09-15')}/bookings`, { slot: '14:00', name: '王五', phone: '13800000004' }),
+      400, 'invalid_slot', 'slot');
+    // the 16th is not a reception day (still the old version's period), the
+    // next month's is the 16th, 14:00, one place a slot
+    isError(await srv.get(day(stA, '2026-09-16')), 404, 'not_a_reception_day');
+    isError(await srv.get(day(stA, '2026-10-15')), 404, 'not_a_reception_day');
+    const oct = await srv.get(day(stA, '2026-10-16'));
+    assert.equal(oct.status, 200, oct.text);
+    assert.equal(oct.body.starts_at, '2026-10-16T14:00:00+08:00');
+    assert.deepEqual(oct.body.slots.map((s) => s.places), [1, 1, 1, 1]);
+    const list = await srv.get(`/api/v1/stations/${stA}/reception-days?from=2026-09-13&to=2026-10-31`);
+    assert.deepEqual(list.body.items.map((x) => x.date), ['2026-09-15', '2026-10-16']);
+    // the station answer's next reception day is the announced one
+    assert.equal((await srv.get(`/api/v1/stations/${stA}`)).body.next_reception_day.date, '2026-09-15');
+    // the booking made before the change is still there and can be cancelled
+    const c = await srv.post(`/api/v1/reception-bookings/${codeA}/cancel`, {});
+    assert.equal(c.status, 200, c.text);
+    // no notice: no booking was left behind
+    const admin = await srv.login('admin');
+    const inbox = (await srv.get('/api/v1/inbox?limit=100', admin)).body.items
+      .filter((n) => n.entity === 'station' && n.entity_id === stA);
+    assert.deepEqual(inbox, []);
+  });
+  // the deputy already told about the 15th is not told again
+  remind(at(9, 13, 10));
+  assert.equal(dutyNotices(stA).length, 1);
+});
