@@ -253,9 +253,15 @@ done:
  * loop); PAGE_FROM_ID ($4: the cursor's suggestion) bounds both sides of
  * it, since it does not carry "s.id >= $4" over to a.suggestion_id. */
 #define PAGE_FROM " FROM suggestions s CROSS JOIN assignments a JOIN units u ON u.id = a.unit_id"
-#define PAGE_WHERE                                                                                 \
-    " WHERE" LIST_WHERE " AND ($3 = 0 OR a.unit_id = $3) AND a.suggestion_id = s.id"               \
-    " AND a.active = 1"
+/* A unit's list names the unit plainly ($3): "$3 = 0 OR a.unit_id = $3"
+ * would read every active assignment of the year range and filter (a whole
+ * list), or probe assignments_active_unit by suggestion alone and read each
+ * assignment row to compare its unit (a page; with the unit named, the
+ * probe is (suggestion_id, unit_id) and misses in the index). */
+#define UNIT_IS "a.unit_id = $3"
+#define ANY_UNIT "$3 = 0"
+#define PAGE_WHERE(unit_cond)                                                                      \
+    " WHERE" LIST_WHERE " AND " unit_cond " AND a.suggestion_id = s.id AND a.active = 1"
 #define YEAR_FROM " AND s.id >= " YEAR_FIRST_ID " AND a.suggestion_id >= " YEAR_FIRST_ID
 #define PAGE_FROM_ID " AND s.id >= $4 AND a.suggestion_id >= $4" YEAR_FROM
 
@@ -275,15 +281,14 @@ enum yy_err store_list_assignments(struct db *db, struct arena *a, const struct 
     " JOIN units u ON u.id = a.unit_id"                                                            \
     " WHERE" LIST_WHERE " AND a.active = 1 AND " unit_cond YEAR_FROM                               \
     " ORDER BY a.suggestion_id, " ROLE_RANK ", a.unit_id, a.id"
-#define ASSIGNMENTS_PAGE_SQL                                                                       \
-    ASSIGNMENTS_COLS PAGE_FROM PAGE_WHERE PAGE_FROM_ID                                             \
+#define ASSIGNMENTS_PAGE_SQL(unit_cond)                                                            \
+    ASSIGNMENTS_COLS PAGE_FROM PAGE_WHERE(unit_cond) PAGE_FROM_ID                                  \
         " AND (s.id > $4 OR " ROLE_RANK " > $5"                                                    \
         "   OR (" ROLE_RANK " = $5 AND a.unit_id > $6))"                                           \
         " ORDER BY s.id, " ROLE_RANK ", a.unit_id LIMIT $7"
-    /* The whole list of a unit names the unit plainly: "$3 = 0 OR a.unit_id
-     * = $3" would read every active assignment of the year range and filter. */
-    PREP_LIST(st, db, page, ASSIGNMENTS_PAGE_SQL,
-              f->unit_id ? ASSIGNMENTS_SQL("a.unit_id = $3") : ASSIGNMENTS_SQL("$3 = 0"), e);
+    PREP_LIST(st, db, page,
+              f->unit_id ? ASSIGNMENTS_PAGE_SQL(UNIT_IS) : ASSIGNMENTS_PAGE_SQL(ANY_UNIT),
+              f->unit_id ? ASSIGNMENTS_SQL(UNIT_IS) : ASSIGNMENTS_SQL(ANY_UNIT), e);
     bind_filter(st, f);
     if (page) {
         db_bind_int(st, 4, page->after.suggestion_id);
@@ -364,12 +369,12 @@ enum yy_err store_list_results(struct db *db, struct arena *a, const struct list
     " WHERE" LIST_WHERE " AND a.active = 1 AND a.role = 'lead'"                                    \
     " AND a.replied_at IS NOT NULL AND " unit_cond YEAR_FROM                                       \
     " ORDER BY a.suggestion_id, a.unit_id, a.id"
-#define RESULTS_PAGE_SQL                                                                           \
-    RESULTS_COLS PAGE_FROM LATEST_EVALUATION PAGE_WHERE                                            \
+#define RESULTS_PAGE_SQL(unit_cond)                                                                \
+    RESULTS_COLS PAGE_FROM LATEST_EVALUATION PAGE_WHERE(unit_cond)                                 \
         " AND a.role = 'lead' AND a.replied_at IS NOT NULL" PAGE_FROM_ID                           \
         " AND (s.id > $4 OR a.unit_id > $5) ORDER BY s.id, a.unit_id LIMIT $6"
-    PREP_LIST(st, db, page, RESULTS_PAGE_SQL,
-              f->unit_id ? RESULTS_SQL("a.unit_id = $3") : RESULTS_SQL("$3 = 0"), e);
+    PREP_LIST(st, db, page, f->unit_id ? RESULTS_PAGE_SQL(UNIT_IS) : RESULTS_PAGE_SQL(ANY_UNIT),
+              f->unit_id ? RESULTS_SQL(UNIT_IS) : RESULTS_SQL(ANY_UNIT), e);
     bind_filter(st, f);
     if (page) {
         db_bind_int(st, 4, page->after.suggestion_id);
