@@ -71,7 +71,7 @@ trap 'exit 143' TERM
 "$YOUYUE_BIN" init --db "$tmp/y.db" --demo >"$tmp/init.log" 2>&1 ||
   { cat "$tmp/init.log" >&2; die "youyue init failed"; }
 
-"$YOUYUE_BIN" serve --db "$tmp/y.db" --listen 127.0.0.1:0 --quiet --anon-rate 0 \
+"$YOUYUE_BIN" serve --db "$tmp/y.db" --listen 127.0.0.1:0 --quiet --anon-rate 0 --threads "$CORES" \
   >"$tmp/youyue.out" 2>"$tmp/youyue.err" &
 yy_pid=$!
 
@@ -309,7 +309,7 @@ else
   pg_url="$pg_base/youyue_bench"
   "$YOUYUE_BIN" init --db "$pg_url" --demo >"$tmp/pg-init.log" 2>&1 ||
     { cat "$tmp/pg-init.log" >&2; die "youyue init on PostgreSQL failed"; }
-  "$YOUYUE_BIN" serve --db "$pg_url" --listen 127.0.0.1:0 --quiet --anon-rate 0 \
+  "$YOUYUE_BIN" serve --db "$pg_url" --listen 127.0.0.1:0 --quiet --anon-rate 0 --threads "$CORES" \
     >"$tmp/youyue-pg.out" 2>"$tmp/youyue-pg.err" &
   pg_pid=$!
   pg_port=""

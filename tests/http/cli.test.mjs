@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { cli, startServer, haversine, BACKEND, freshDatabase } from './harness.mjs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { cli, startServer, haversine, BACKEND, freshDatabase, BIN } from './harness.mjs';
 
 let tmp;
 before(() => { tmp = mkdtempSync(join(tmpdir(), 'youyue-cli-')); });
@@ -107,6 +108,34 @@ test('init --demo twice does not duplicate anything', async () => {
   } finally {
     assert.equal(await srv.stop(), 0);
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Handlers wait for the database, so serve runs 4 threads per core, 8 to 64
+// (bench/README.md "Server threads"); the log's start line says how many.
+test('serve without --threads runs 4 threads per core, at least 8 and at most 64', async () => {
+  const database = freshDatabase(mkdtempSync(join(tmp, 'threads-')));
+  assert.equal(cli(['init', '--db', database.url]).status, 0);
+  const child = spawn(BIN, ['serve', '--db', database.url, '--listen', '127.0.0.1:0', '--quiet'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  try {
+    const line = await new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no start line: ${stderr}`)), 30000);
+      const look = () => {
+        const m = stderr.match(/serving .* with (\d+) threads/);
+        if (m) { clearTimeout(timer); ok(m); }
+      };
+      child.stderr.on('data', look);
+      child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`exited ${code}: ${stderr}`)); });
+    });
+    const want = Math.min(64, Math.max(8, 4 * cpus().length)); // sysconf's online cores
+    assert.equal(Number(line[1]), want, `threads for ${cpus().length} cores`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((ok) => (child.exitCode !== null ? ok() : child.on('exit', ok)));
+    database.drop();
   }
 });
 
