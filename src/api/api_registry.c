@@ -419,7 +419,7 @@ static enum yy_err get_stations(struct request *req, struct response *res)
 static enum yy_err get_station(struct request *req, struct response *res)
 {
     int64_t id;
-    struct station s;
+    struct station s = {0};
     STORE(path_id(req, &id));
     struct app *app = api_app(req);
     STORE(store_station_get(app->db, req->arena, id, &s, &req->err));
@@ -569,7 +569,7 @@ static enum yy_err post_station(struct request *req, struct response *res)
 
 static enum yy_err patch_station(struct request *req, struct response *res)
 {
-    struct station s;
+    struct station s = {0};
     return upkeep_update(req, res, &station_upkeep, &s, &s.id);
 }
 
@@ -608,7 +608,7 @@ static enum yy_err get_deputies(struct request *req, struct response *res)
 static enum yy_err get_deputy(struct request *req, struct response *res)
 {
     int64_t id;
-    struct deputy d;
+    struct deputy d = {0};
     STORE(path_id(req, &id));
     STORE(store_deputy_get(api_app(req)->db, req->arena, id, &d, &req->err));
     return api_reply(res, 200, deputy_json(req, &d));
@@ -716,7 +716,7 @@ static enum yy_err post_deputy(struct request *req, struct response *res)
 
 static enum yy_err patch_deputy(struct request *req, struct response *res)
 {
-    struct deputy d;
+    struct deputy d = {0};
     return upkeep_update(req, res, &deputy_upkeep, &d, &d.id);
 }
 
@@ -758,7 +758,7 @@ static enum yy_err get_units(struct request *req, struct response *res)
 static enum yy_err get_unit(struct request *req, struct response *res)
 {
     int64_t id;
-    struct unit u;
+    struct unit u = {0};
     STORE(path_id(req, &id));
     STORE(store_unit_get(api_app(req)->db, req->arena, id, &u, &req->err));
     return api_reply(res, 200, unit_json(req, &u));
@@ -818,7 +818,7 @@ static enum yy_err post_unit(struct request *req, struct response *res)
 
 static enum yy_err patch_unit(struct request *req, struct response *res)
 {
-    struct unit u;
+    struct unit u = {0};
     return upkeep_update(req, res, &unit_upkeep, &u, &u.id);
 }
 
