@@ -10,17 +10,11 @@
 #include "domain/stats.h"
 #include "store/activity_stats.h"
 
-static void write_int(struct jsonw *w, const char *key, int64_t v)
-{
-    jsonw_key(w, key);
-    jsonw_int(w, v);
-}
-
 static void write_counts(struct jsonw *w, const struct act_stats_group *g)
 {
-    write_int(w, "held", g->held);
-    write_int(w, "deputy_attendances", g->attendances);
-    write_int(w, "residents_checked_in", g->checked_in);
+    jsonw_member_int(w, "held", g->held);
+    jsonw_member_int(w, "deputy_attendances", g->attendances);
+    jsonw_member_int(w, "residents_checked_in", g->checked_in);
 }
 
 static void write_groups(struct jsonw *w, const char *key, const char *id_key,
@@ -66,16 +60,16 @@ enum yy_err api_stats_write_activities(struct request *req, struct jsonw *w, int
 
     jsonw_key(w, "activities");
     jsonw_object_begin(w);
-    write_int(w, "held", s.held);
-    write_int(w, "upcoming", s.upcoming);
-    write_int(w, "cancelled", s.cancelled);
-    write_int(w, "deputy_attendances", s.attendances);
-    write_int(w, "deputies_attending", deputies);
-    write_int(w, "residents_checked_in", s.checked_in);
+    jsonw_member_int(w, "held", s.held);
+    jsonw_member_int(w, "upcoming", s.upcoming);
+    jsonw_member_int(w, "cancelled", s.cancelled);
+    jsonw_member_int(w, "deputy_attendances", s.attendances);
+    jsonw_member_int(w, "deputies_attending", deputies);
+    jsonw_member_int(w, "residents_checked_in", s.checked_in);
     jsonw_key(w, "concerns_raised");
     jsonw_object_begin(w);
-    write_int(w, "raised", raised);
-    write_int(w, "resolved", resolved);
+    jsonw_member_int(w, "raised", raised);
+    jsonw_member_int(w, "resolved", resolved);
     jsonw_object_end(w);
 
     jsonw_key(w, "by_kind");

@@ -10,17 +10,11 @@
 #include "domain/stats.h"
 #include "store/reception_stats.h"
 
-static void write_int(struct jsonw *w, const char *key, int64_t v)
-{
-    jsonw_key(w, key);
-    jsonw_int(w, v);
-}
-
 static void write_counts(struct jsonw *w, const struct rec_stats_group *g)
 {
-    write_int(w, "held", g->held);
-    write_int(w, "residents_received", g->received);
-    write_int(w, "deputy_attendances", g->attendances);
+    jsonw_member_int(w, "held", g->held);
+    jsonw_member_int(w, "residents_received", g->received);
+    jsonw_member_int(w, "deputy_attendances", g->attendances);
 }
 
 static void write_groups(struct jsonw *w, const char *key, const char *id_key,
@@ -62,23 +56,23 @@ enum yy_err api_stats_write_receptions(struct request *req, struct jsonw *w, int
 
     jsonw_key(w, "receptions");
     jsonw_object_begin(w);
-    write_int(w, "held", s.held);
-    write_int(w, "residents_received", s.received);
-    write_int(w, "walk_ins", s.walk_ins);
+    jsonw_member_int(w, "held", s.held);
+    jsonw_member_int(w, "residents_received", s.received);
+    jsonw_member_int(w, "walk_ins", s.walk_ins);
     jsonw_key(w, "bookings");
     jsonw_object_begin(w);
-    write_int(w, "made", s.bookings);
-    write_int(w, "cancelled", s.cancelled);
-    write_int(w, "attended", s.attended);
-    write_int(w, "no_shows", s.no_shows);
-    write_int(w, "pending", s.pending);
+    jsonw_member_int(w, "made", s.bookings);
+    jsonw_member_int(w, "cancelled", s.cancelled);
+    jsonw_member_int(w, "attended", s.attended);
+    jsonw_member_int(w, "no_shows", s.no_shows);
+    jsonw_member_int(w, "pending", s.pending);
     jsonw_object_end(w);
-    write_int(w, "deputy_attendances", s.attendances);
-    write_int(w, "deputies_attending", deputies);
+    jsonw_member_int(w, "deputy_attendances", s.attendances);
+    jsonw_member_int(w, "deputies_attending", deputies);
     jsonw_key(w, "concerns_raised");
     jsonw_object_begin(w);
-    write_int(w, "raised", raised);
-    write_int(w, "resolved", resolved);
+    jsonw_member_int(w, "raised", raised);
+    jsonw_member_int(w, "resolved", resolved);
     jsonw_object_end(w);
     write_groups(w, "by_station", "station_id", &s.by_station);
     write_groups(w, "by_street", "street_id", &s.by_street);

@@ -17,12 +17,6 @@
 #include "store/record.h"
 #include "store/store.h"
 
-static void write_int(struct jsonw *w, const char *key, int64_t v)
-{
-    jsonw_key(w, key);
-    jsonw_int(w, v);
-}
-
 /* key: s, a JSON string (NULL: null). */
 static void write_text(struct jsonw *w, const char *key, const char *s)
 {
@@ -70,9 +64,9 @@ static void write_ratings(struct jsonw *w, const char *key, const struct rating_
 {
     jsonw_key(w, key);
     jsonw_object_begin(w);
-    write_int(w, "satisfied", r->satisfied);
-    write_int(w, "basically_satisfied", r->basically_satisfied);
-    write_int(w, "dissatisfied", r->dissatisfied);
+    jsonw_member_int(w, "satisfied", r->satisfied);
+    jsonw_member_int(w, "basically_satisfied", r->basically_satisfied);
+    jsonw_member_int(w, "dissatisfied", r->dissatisfied);
     write_rate(w, "satisfaction_rate", rating_satisfaction(r));
     jsonw_object_end(w);
 }
@@ -93,40 +87,40 @@ static void write_summary(struct jsonw *w, const struct record_summary *s)
 {
     jsonw_key(w, "summary");
     jsonw_object_begin(w);
-    write_int(w, "activities_attended", s->activities_attended);
-    write_int(w, "receptions_held", s->receptions_held);
+    jsonw_member_int(w, "activities_attended", s->activities_attended);
+    jsonw_member_int(w, "receptions_held", s->receptions_held);
 
     jsonw_key(w, "concerns");
     jsonw_object_begin(w);
-    write_int(w, "claimed", s->concerns_claimed);
+    jsonw_member_int(w, "claimed", s->concerns_claimed);
     for (int o = 0; o < RCO_COUNT; o++)
-        write_int(w, record_concern_outcome_name((enum record_concern_outcome)o),
-                  s->concerns_by_outcome[o]);
+        jsonw_member_int(w, record_concern_outcome_name((enum record_concern_outcome)o),
+                         s->concerns_by_outcome[o]);
     write_rate(w, "resolution_rate", record_concern_resolution(s));
     write_ratings(w, "ratings", &s->concern_ratings);
     jsonw_object_end(w);
 
     jsonw_key(w, "suggestions");
     jsonw_object_begin(w);
-    write_int(w, "raised", s->suggestions_raised);
-    write_int(w, "cosigned", s->suggestions_cosigned);
+    jsonw_member_int(w, "raised", s->suggestions_raised);
+    jsonw_member_int(w, "cosigned", s->suggestions_cosigned);
     for (int o = 0; o < RSO_COUNT; o++)
-        write_int(w, record_suggestion_outcome_name((enum record_suggestion_outcome)o),
-                  s->suggestions_by_outcome[o]);
-    write_int(w, "replies", s->replies);
+        jsonw_member_int(w, record_suggestion_outcome_name((enum record_suggestion_outcome)o),
+                         s->suggestions_by_outcome[o]);
+    jsonw_member_int(w, "replies", s->replies);
     jsonw_key(w, "reply_classes");
     jsonw_array_begin(w);
     for (size_t i = 0; i < s->n_classes; i++) {
         jsonw_object_begin(w);
         write_text(w, "class", s->classes[i]);
         write_text(w, "label", reply_class_label_zh(s->classes[i]));
-        write_int(w, "count", s->class_counts[i]);
+        jsonw_member_int(w, "count", s->class_counts[i]);
         jsonw_object_end(w);
     }
     jsonw_array_end(w);
     jsonw_key(w, "evaluations");
     jsonw_object_begin(w);
-    write_int(w, "evaluated", rating_counts_total(&s->result));
+    jsonw_member_int(w, "evaluated", rating_counts_total(&s->result));
     write_ratings(w, "attitude", &s->attitude);
     write_ratings(w, "result", &s->result);
     jsonw_object_end(w);
@@ -140,7 +134,7 @@ static void write_activities(struct jsonw *w, const struct record_activity *x, s
     jsonw_array_begin(w);
     for (size_t i = 0; i < n; i++) {
         jsonw_object_begin(w);
-        write_int(w, "id", x[i].id);
+        jsonw_member_int(w, "id", x[i].id);
         write_text(w, "kind", x[i].kind);
         write_text(w, "title", x[i].title);
         write_text(w, "status", x[i].status);
@@ -162,12 +156,12 @@ static void write_receptions(struct jsonw *w, const struct record_reception *x, 
         char day[11];
         table_format_day(x[i].day, day);
         jsonw_object_begin(w);
-        write_int(w, "id", x[i].id);
-        write_int(w, "station_id", x[i].station_id);
+        jsonw_member_int(w, "id", x[i].id);
+        jsonw_member_int(w, "station_id", x[i].station_id);
         write_text(w, "station_name", x[i].station_name);
         write_text(w, "date", day);
-        write_int(w, "residents_received", x[i].residents_received);
-        write_int(w, "concerns", x[i].concerns);
+        jsonw_member_int(w, "residents_received", x[i].residents_received);
+        jsonw_member_int(w, "concerns", x[i].concerns);
         if (view == RECORD_FULL) { /* what residents raised: not public */
             write_text(w, "summary", x[i].summary);
         }
@@ -182,7 +176,7 @@ static void write_concerns(struct jsonw *w, const struct record_concern *c, size
     jsonw_array_begin(w);
     for (size_t i = 0; i < n; i++) {
         jsonw_object_begin(w);
-        write_int(w, "id", c[i].id);
+        jsonw_member_int(w, "id", c[i].id);
         write_text(w, "title", c[i].title);
         write_text(w, "category", c[i].category);
         write_text(w, "status", c[i].status);
@@ -203,7 +197,7 @@ static void write_suggestions(struct jsonw *w, const struct record_suggestion *s
     jsonw_array_begin(w);
     for (size_t i = 0; i < n; i++) {
         jsonw_object_begin(w);
-        write_int(w, "id", s[i].id);
+        jsonw_member_int(w, "id", s[i].id);
         write_text(w, "title", s[i].title);
         write_text(w, "category", s[i].category);
         write_text(w, "role", s[i].author ? "author" : "cosigner");
@@ -316,7 +310,7 @@ static enum yy_err get_record(struct request *req, struct response *res)
     jsonw_object_begin(&w);
     jsonw_key(&w, "deputy");
     jsonw_object_begin(&w);
-    write_int(&w, "id", d.id);
+    jsonw_member_int(&w, "id", d.id);
     write_text(&w, "name", d.name);
     jsonw_object_end(&w);
     write_day(&w, "from", from_day);
@@ -328,7 +322,7 @@ static enum yy_err get_record(struct request *req, struct response *res)
     if (record_concerns_listed(view))
         write_concerns(&w, concerns, n_concerns);
     write_suggestions(&w, sugs, n_sugs);
-    write_int(&w, "list_max", RECORD_LIST_MAX);
+    jsonw_member_int(&w, "list_max", RECORD_LIST_MAX);
     jsonw_key(&w, "truncated");
     jsonw_object_begin(&w);
     write_bool(&w, "activities", cut_acts);

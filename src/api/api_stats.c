@@ -97,19 +97,13 @@ static void write_rate(struct jsonw *w, const char *key, struct stat_rate r)
         jsonw_null(w);
 }
 
-static void write_int(struct jsonw *w, const char *key, int64_t v)
-{
-    jsonw_key(w, key);
-    jsonw_int(w, v);
-}
-
 static void write_ratings(struct jsonw *w, const char *key, const struct rating_counts *r)
 {
     jsonw_key(w, key);
     jsonw_object_begin(w);
-    write_int(w, "satisfied", r->satisfied);
-    write_int(w, "basically_satisfied", r->basically_satisfied);
-    write_int(w, "dissatisfied", r->dissatisfied);
+    jsonw_member_int(w, "satisfied", r->satisfied);
+    jsonw_member_int(w, "basically_satisfied", r->basically_satisfied);
+    jsonw_member_int(w, "dissatisfied", r->dissatisfied);
     jsonw_object_end(w);
 }
 
@@ -126,11 +120,11 @@ static void write_concern_counts(struct jsonw *w, const struct concern_counts *c
 {
     struct concern_rates r;
     concern_rates_compute(c, &r);
-    write_int(w, "total", c->total);
-    write_int(w, "raised", c->raised);
-    write_int(w, "responded", c->responded);
-    write_int(w, "resolved", c->resolved);
-    write_int(w, "rated", c->rated);
+    jsonw_member_int(w, "total", c->total);
+    jsonw_member_int(w, "raised", c->raised);
+    jsonw_member_int(w, "responded", c->responded);
+    jsonw_member_int(w, "resolved", c->resolved);
+    jsonw_member_int(w, "rated", c->rated);
     write_rate(w, "response_rate", r.response);
     write_rate(w, "resolution_rate", r.resolution);
     write_rate(w, "satisfaction_rate", r.satisfaction);
@@ -140,11 +134,11 @@ static void write_handling(struct jsonw *w, const struct handling_counts *h)
 {
     struct handling_rates r;
     handling_rates_compute(h, &r);
-    write_int(w, "lead_assignments", h->assignments);
-    write_int(w, "replied", h->replied);
-    write_int(w, "due_or_replied", h->timed);
-    write_int(w, "replied_on_time", h->on_time);
-    write_int(w, "met_in_person", h->met);
+    jsonw_member_int(w, "lead_assignments", h->assignments);
+    jsonw_member_int(w, "replied", h->replied);
+    jsonw_member_int(w, "due_or_replied", h->timed);
+    jsonw_member_int(w, "replied_on_time", h->on_time);
+    jsonw_member_int(w, "met_in_person", h->met);
     write_rate(w, "reply_rate", r.reply);
     write_rate(w, "on_time_rate", r.on_time);
     write_rate(w, "meeting_rate", r.meeting);
@@ -157,7 +151,7 @@ static void write_by_status(struct jsonw *w, const char *const *statuses, const 
     jsonw_key(w, "by_status");
     jsonw_object_begin(w);
     for (size_t s = 0; s < n; s++)
-        write_int(w, statuses[s], counts[s]);
+        jsonw_member_int(w, statuses[s], counts[s]);
     jsonw_object_end(w);
 }
 
@@ -173,8 +167,8 @@ static void write_by_category(struct jsonw *w, struct tallies *cats, const char 
         jsonw_object_begin(w);
         jsonw_key(w, "category");
         jsonw_string(w, cats->items[i].key);
-        write_int(w, "count", cats->items[i].count);
-        write_int(w, solved_key, cats->items[i].solved);
+        jsonw_member_int(w, "count", cats->items[i].count);
+        jsonw_member_int(w, solved_key, cats->items[i].solved);
         jsonw_object_end(w);
     }
     jsonw_array_end(w);
@@ -353,7 +347,7 @@ static void write_suggestions(struct jsonw *w, struct arena *a, const struct sta
 
     jsonw_key(w, "suggestions");
     jsonw_object_begin(w);
-    write_int(w, "total", (int64_t)r->n_suggestions);
+    jsonw_member_int(w, "total", (int64_t)r->n_suggestions);
     write_by_status(w, suggestion_statuses, by_status, n_status);
     write_by_category(w, &cats, "solved");
 
@@ -361,10 +355,10 @@ static void write_suggestions(struct jsonw *w, struct arena *a, const struct sta
     jsonw_array_begin(w);
     for (size_t i = 0; i < r->n_streets; i++) {
         jsonw_object_begin(w);
-        write_int(w, "street_id", r->streets[i].street_id);
+        jsonw_member_int(w, "street_id", r->streets[i].street_id);
         jsonw_key(w, "name");
         jsonw_string(w, r->streets[i].street);
-        write_int(w, "count", r->streets[i].n);
+        jsonw_member_int(w, "count", r->streets[i].n);
         jsonw_object_end(w);
     }
     jsonw_array_end(w);
@@ -376,11 +370,11 @@ static void write_suggestions(struct jsonw *w, struct arena *a, const struct sta
     for (size_t i = 0; i < units.n; i++) {
         const struct tally *u = &units.items[i];
         jsonw_object_begin(w);
-        write_int(w, "unit_id", u->id);
+        jsonw_member_int(w, "unit_id", u->id);
         jsonw_key(w, "name");
         jsonw_string(w, u->name);
-        write_int(w, "assignments", u->lead_count + u->co_count);
-        write_int(w, "co_assignments", u->co_count);
+        jsonw_member_int(w, "assignments", u->lead_count + u->co_count);
+        jsonw_member_int(w, "co_assignments", u->co_count);
         write_handling(w, &u->handling);
         jsonw_object_end(w);
     }
@@ -400,7 +394,7 @@ static void write_suggestions(struct jsonw *w, struct arena *a, const struct sta
         jsonw_string(w, c->key);
         jsonw_key(w, "label");
         jsonw_string(w, reply_class_label_zh(c->key));
-        write_int(w, "count", c->count);
+        jsonw_member_int(w, "count", c->count);
         write_rate(w, "share", stat_rate(c->count, handling.replied));
         jsonw_object_end(w);
     }
@@ -415,7 +409,7 @@ static void write_suggestions(struct jsonw *w, struct arena *a, const struct sta
         rating_counts_add(&public, r->ratings[i].a, r->ratings[i].n);
     jsonw_key(w, "evaluations");
     jsonw_object_begin(w);
-    write_int(w, "evaluated", rating_counts_total(&result));
+    jsonw_member_int(w, "evaluated", rating_counts_total(&result));
     write_ratings(w, "attitude", &attitude);
     write_ratings(w, "result", &result);
     write_rate(w, "attitude_satisfaction_rate", rating_satisfaction(&attitude));
@@ -424,10 +418,10 @@ static void write_suggestions(struct jsonw *w, struct arena *a, const struct sta
 
     jsonw_key(w, "public_ratings");
     jsonw_object_begin(w);
-    write_int(w, "rated", rating_counts_total(&public));
-    write_int(w, "satisfied", public.satisfied);
-    write_int(w, "basically_satisfied", public.basically_satisfied);
-    write_int(w, "dissatisfied", public.dissatisfied);
+    jsonw_member_int(w, "rated", rating_counts_total(&public));
+    jsonw_member_int(w, "satisfied", public.satisfied);
+    jsonw_member_int(w, "basically_satisfied", public.basically_satisfied);
+    jsonw_member_int(w, "dissatisfied", public.dissatisfied);
     write_rate(w, "satisfaction_rate", rating_satisfaction(&public));
     jsonw_object_end(w);
     jsonw_object_end(w);
@@ -455,9 +449,9 @@ static void write_solved(struct jsonw *w, struct tallies *solved)
         jsonw_object_begin(w);
         jsonw_key(w, "category");
         jsonw_string(w, t->key);
-        write_int(w, "concerns", t->count);
-        write_int(w, "suggestions", t->solved);
-        write_int(w, "total", t->count + t->solved);
+        jsonw_member_int(w, "concerns", t->count);
+        jsonw_member_int(w, "suggestions", t->solved);
+        jsonw_member_int(w, "total", t->count + t->solved);
         jsonw_object_end(w);
     }
     jsonw_array_end(w);

@@ -259,6 +259,12 @@ void jsonw_int(struct jsonw *w, int64_t v)
     value_end(w);
 }
 
+void jsonw_member_int(struct jsonw *w, const char *key, int64_t v)
+{
+    jsonw_key(w, key);
+    jsonw_int(w, v);
+}
+
 /* jansson's jsonp_dtostr with precision 10: "%.10g", ".0" appended when
  * neither '.' nor 'e' appears, exponent without '+' and leading zeros.
  * The slow path, for what the fast path below leaves alone. */

@@ -2,9 +2,22 @@
  * see activity_stats.h.  Portable SQL, every parameter bound. */
 #include "store/activity_stats.h"
 
-#include <string.h>
-
 #include "store/sql.h"
+
+static void read_act_stats_row(struct arena *a, struct db_stmt *st, void *item)
+{
+    struct act_stats_row *x = item;
+    x->id = db_col_int(st, 0);
+    x->kind = sql_col_str(a, st, 1);
+    x->status = sql_col_str(a, st, 2);
+    x->starts_at = db_col_int(st, 3);
+    x->station_id = db_col_null(st, 4) ? 0 : db_col_int(st, 4);
+    x->station = sql_col_dup(a, st, 5);
+    x->street_id = db_col_null(st, 6) ? 0 : db_col_int(st, 6);
+    x->street = sql_col_dup(a, st, 7);
+    x->attendances = db_col_int(st, 8);
+    x->checked_in = db_col_int(st, 9);
+}
 
 enum yy_err store_activity_stats_rows(struct db *db, struct arena *a, int64_t from, int64_t to,
                                       int64_t street_id, struct act_stats_row **out, size_t *n,
@@ -26,35 +39,7 @@ enum yy_err store_activity_stats_rows(struct db *db, struct arena *a, int64_t fr
     db_bind_int(st, 1, from);
     db_bind_int(st, 2, to);
     db_bind_int(st, 3, street_id);
-    size_t cap = 64, k = 0;
-    struct act_stats_row *rows = arena_calloc(a, cap, sizeof(*rows));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (k == cap) {
-            struct act_stats_row *bigger = arena_calloc(a, cap * 2, sizeof(*bigger));
-            memcpy(bigger, rows, cap * sizeof(*bigger));
-            rows = bigger;
-            cap *= 2;
-        }
-        struct act_stats_row *x = &rows[k++];
-        x->id = db_col_int(st, 0);
-        x->kind = sql_col_str(a, st, 1);
-        x->status = sql_col_str(a, st, 2);
-        x->starts_at = db_col_int(st, 3);
-        x->station_id = db_col_null(st, 4) ? 0 : db_col_int(st, 4);
-        x->station = sql_col_dup(a, st, 5);
-        x->street_id = db_col_null(st, 6) ? 0 : db_col_int(st, 6);
-        x->street = sql_col_dup(a, st, 7);
-        x->attendances = db_col_int(st, 8);
-        x->checked_in = db_col_int(st, 9);
-    }
-    db_done(st);
-    if (rc != YY_OK)
-        return rc;
-    *out = rows;
-    *n = k;
-    return YY_OK;
+    return sql_rows(a, st, read_act_stats_row, sizeof(**out), 64, (void **)out, n, e);
 }
 
 enum yy_err store_activity_stats_deputies(struct db *db, int64_t from, int64_t to,

@@ -2,9 +2,25 @@
  * section; see reception_stats.h.  Portable SQL, every parameter bound. */
 #include "store/reception_stats.h"
 
-#include <string.h>
-
 #include "store/sql.h"
+
+static void read_rec_stats_row(struct arena *a, struct db_stmt *st, void *item)
+{
+    struct rec_stats_row *x = item;
+    x->station_id = db_col_int(st, 0);
+    x->station = sql_col_dup(a, st, 1);
+    x->street_id = db_col_int(st, 2);
+    x->street = sql_col_dup(a, st, 3);
+    x->day = db_col_int(st, 4);
+    x->recorded = !db_col_null(st, 5);
+    x->received = x->recorded ? db_col_int(st, 6) : 0;
+    x->deputies = db_col_int(st, 7);
+    x->bookings = db_col_int(st, 8);
+    x->cancelled = db_col_int(st, 9);
+    x->attended = db_col_int(st, 10);
+    x->booked = db_col_int(st, 11);
+    x->walk_ins = db_col_int(st, 12);
+}
 
 enum yy_err store_reception_stats_rows(struct db *db, struct arena *a, int64_t from_day,
                                        int64_t to_day, int64_t street_id,
@@ -34,38 +50,7 @@ enum yy_err store_reception_stats_rows(struct db *db, struct arena *a, int64_t f
     db_bind_int(st, 1, from_day);
     db_bind_int(st, 2, to_day);
     db_bind_int(st, 3, street_id);
-    size_t cap = 64, k = 0;
-    struct rec_stats_row *rows = arena_calloc(a, cap, sizeof(*rows));
-    bool row;
-    enum yy_err rc;
-    while ((rc = db_step(st, &row, e)) == YY_OK && row) {
-        if (k == cap) {
-            struct rec_stats_row *bigger = arena_calloc(a, cap * 2, sizeof(*bigger));
-            memcpy(bigger, rows, cap * sizeof(*bigger));
-            rows = bigger;
-            cap *= 2;
-        }
-        struct rec_stats_row *x = &rows[k++];
-        x->station_id = db_col_int(st, 0);
-        x->station = sql_col_dup(a, st, 1);
-        x->street_id = db_col_int(st, 2);
-        x->street = sql_col_dup(a, st, 3);
-        x->day = db_col_int(st, 4);
-        x->recorded = !db_col_null(st, 5);
-        x->received = x->recorded ? db_col_int(st, 6) : 0;
-        x->deputies = db_col_int(st, 7);
-        x->bookings = db_col_int(st, 8);
-        x->cancelled = db_col_int(st, 9);
-        x->attended = db_col_int(st, 10);
-        x->booked = db_col_int(st, 11);
-        x->walk_ins = db_col_int(st, 12);
-    }
-    db_done(st);
-    if (rc != YY_OK)
-        return rc;
-    *out = rows;
-    *n = k;
-    return YY_OK;
+    return sql_rows(a, st, read_rec_stats_row, sizeof(**out), 64, (void **)out, n, e);
 }
 
 enum yy_err store_reception_stats_deputies(struct db *db, int64_t from_day, int64_t to_day,
