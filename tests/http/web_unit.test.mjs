@@ -156,8 +156,12 @@ function listLinks(html) {
   const m = html.match(/<h2 id="lists-heading">本单位清单<\/h2>[\s\S]*?<\/section>/);
   assert.ok(m, 'the 本单位清单 section');
   const dec = (h) => h.replaceAll('&amp;', '&');
-  return [...m[0].matchAll(/<tr><th scope="row">([^<]+)<\/th><td><a href="([^"]+)" download>CSV<\/a> · <a href="([^"]+)" download>XLSX<\/a><\/td><\/tr>/g)]
-    .map(([, name, csv, xlsx]) => ({ name, csv: dec(csv), xlsx: dec(xlsx) }));
+  return [...m[0].matchAll(/<tr><th scope="row">([^<]+)<\/th><td class="downloads"><a href="([^"]+)" download aria-label="([^"]+) CSV">CSV<\/a> <a href="([^"]+)" download aria-label="([^"]+) XLSX">XLSX<\/a><\/td><\/tr>/g)]
+    .map(([, name, csv, csvLabel, xlsx, xlsxLabel]) => {
+      // each link says which list it is (a screen reader lists links alone)
+      assert.ok(name.endsWith(csvLabel) && name.endsWith(xlsxLabel), `labels of ${name}`);
+      return { name, csv: dec(csv), xlsx: dec(xlsx) };
+    });
 }
 
 /** A download as login: status, headers and bytes. */
