@@ -978,6 +978,10 @@ enum yy_err sg_apply(const struct sg_rules *r, const struct calendar *cal, struc
         mine->cosign = want;
         mine->cosign_reason = confirm ? NULL : in->reason;
         mine->cosigned_at = now;
+        /* an agreement to withdraw was given as a signer: one who leaves
+         * (declines) or signs again (confirms) must agree anew, so none
+         * from before the change counts (the store writes the flag too) */
+        mine->withdraw_agreed = false;
         mine->dirty = true;
         const char *who = mine->name ? mine->name : "";
         out->note = confirm ? arena_printf(a, "%s代表确认联名", who)

@@ -200,11 +200,12 @@ struct sg_signer {
     const char *name;      /* NULL for one just added by an edit */
     const char *phone;     /* NULL when none */
     bool author;
-    bool withdraw_agreed;
+    bool withdraw_agreed;      /* agreed to withdraw; cleared when cosign changes */
     enum sg_cosign cosign;
     const char *cosign_reason; /* why declined, NULL otherwise */
     int64_t cosigned_at;       /* when confirmed or declined, 0 before */
-    bool dirty;                /* cosign changed by sg_apply: the store writes it */
+    bool dirty;                /* cosign changed by sg_apply: the store writes it
+                                * (with withdraw_agreed) */
     bool added;                /* named by an edit: the store inserts it */
 };
 

@@ -505,13 +505,15 @@ static enum yy_err save_signers(struct db *db, const struct suggestion *s,
         } else if (g->dirty) {
             PREP(st, db,
                  "UPDATE suggestion_signers SET cosign_status = $1, cosign_reason = $2,"
-                 " cosigned_at = $3 WHERE suggestion_id = $4 AND deputy_id = $5",
+                 " cosigned_at = $3, withdraw_agreed = $4"
+                 " WHERE suggestion_id = $5 AND deputy_id = $6",
                  e);
             db_bind_text(st, 1, sg_cosign_name(g->cosign));
             db_bind_text(st, 2, g->cosign_reason);
             bind_opt_int(st, 3, g->cosigned_at);
-            db_bind_int(st, 4, s->id);
-            db_bind_int(st, 5, g->deputy_id);
+            db_bind_int(st, 4, g->withdraw_agreed);
+            db_bind_int(st, 5, s->id);
+            db_bind_int(st, 6, g->deputy_id);
             rc = sql_run(st, e);
         }
     }

@@ -593,6 +593,48 @@ test('withdrawing a jointly signed draft: the author and the co-signers who conf
   assert.equal(r.body.status, 'withdrawn');
 });
 
+test('a co-signer who agreed to withdraw, then declined and confirmed again, must agree anew: the author alone does not withdraw', async () => {
+  const d = (await c.create('deputy', { co_signer_ids: [ctx.ids.D2] })).body;
+  assert.equal((await c.act('deputy2', d.id, { action: 'cosign' })).status, 200);
+  const agreedIn = (id) => sql(ctx.srv,
+    `SELECT withdraw_agreed FROM suggestion_signers WHERE suggestion_id = ${d.id} AND deputy_id = ${id}`);
+  let r = await c.act('deputy2', d.id, bodyFor(ctx, 'withdraw'));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'draft');
+  assert.match(r.body.timeline.at(-1).note, /^1\/2 位代表同意撤回/);
+  assert.equal(agreedIn(ctx.ids.D2), '1');
+  // declining ends that agreement, in the database too
+  r = await c.act('deputy2', d.id, bodyFor(ctx, 'decline_cosign'));
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.signers.map((g) => [g.deputy_id, g.status, g.withdraw_agreed]),
+    [[ctx.ids.D1, 'confirmed', false], [ctx.ids.D2, 'declined', false]]);
+  assert.equal(agreedIn(ctx.ids.D2), '0');
+  // confirmed again: a signer whose agreement is missing
+  r = await c.act('deputy2', d.id, { action: 'cosign' });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.signers.map((g) => [g.status, g.withdraw_agreed]),
+    [['confirmed', false], ['confirmed', false]]);
+  assert.equal(agreedIn(ctx.ids.D2), '0');
+  assert.deepEqual((await c.get('deputy2', d.id)).body.actions, ['withdraw', 'cosign', 'decline_cosign']);
+  // the author's agreement is one of two: still a draft
+  r = await c.act('deputy', d.id, bodyFor(ctx, 'withdraw'));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'draft');
+  assert.match(r.body.timeline.at(-1).note, /^1\/2 位代表同意撤回/);
+  assert.deepEqual(r.body.signers.map((g) => g.withdraw_agreed), [true, false]);
+  // asking again does not count the author twice
+  isError(await c.act('deputy', d.id, bodyFor(ctx, 'withdraw')), 409, 'withdrawal_already_agreed');
+  assert.equal((await c.get('deputy', d.id)).body.status, 'draft');
+  // the co-signer's new agreement completes it
+  r = await c.act('deputy2', d.id, { action: 'withdraw', reason: '已由街道解决' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'withdrawn');
+  assert.match(r.body.timeline.at(-1).note, /^2\/2 位代表同意撤回/);
+  assert.deepEqual(r.body.timeline.filter((e) => e.action === 'withdraw').map((e) => e.note.slice(0, 11)),
+    ['1/2 位代表同意撤回', '1/2 位代表同意撤回', '2/2 位代表同意撤回']);
+  assert.equal(sql(ctx.srv, `SELECT count(*) FROM suggestion_signers WHERE suggestion_id = ${d.id} AND withdraw_agreed = 1`), '2');
+});
+
 test('PATCH concern_ids: a new open concern is converted as on POST, an unlinked one goes back to claimed', async () => {
   const station = (await ctx.srv.get(`/api/v1/deputies/${ctx.ids.D1}`, as(ctx.s.admin))).body.station_ids[0];
   const raise = async (title) => {

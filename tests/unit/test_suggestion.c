@@ -1063,6 +1063,53 @@ static void test_withdrawal_completes_when_the_missing_signer_leaves(void **stat
     assert_non_null(strstr(out.note, "1/1 位代表同意撤回"));
 }
 
+/* A co-signer agreed to withdraw, then declined and confirmed again: the old
+ * agreement was given as a signer they stopped being, so it no longer counts
+ * and the author's agreement alone does not withdraw the draft. */
+static void test_withdrawal_agreement_ends_when_the_cosign_changes(void **state)
+{
+    (void)state;
+    struct suggestion s = draft(); /* D_COSIGNER confirmed */
+    int64_t now = at(2026, 9, 28, 9);
+    struct sg_input w = {.action = SA_WITHDRAW, .reason = "问题已解决"};
+    struct sg_outcome out;
+    assert_int_equal(apply_at(&s, &cosigner, now, w, &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_DRAFT);
+    assert_true(s.signers[1].withdraw_agreed);
+    assert_non_null(strstr(out.note, "1/2 位代表同意撤回"));
+    /* declining clears it, and the store is told to write the row */
+    assert_int_equal(apply_at(&s, &cosigner, now + 60,
+                              (struct sg_input){.action = SA_DECLINE_COSIGN, .reason = "另有安排"},
+                              &out, NULL),
+                     YY_OK);
+    assert_false(s.signers[1].withdraw_agreed);
+    assert_true(s.signers[1].dirty);
+    assert_false(s.signers[0].withdraw_agreed);
+    /* confirmed again: a signer once more, whose agreement is missing */
+    s.signers[1].dirty = false; /* as saved */
+    ok_at(&s, &cosigner, now + 120, A(SA_COSIGN));
+    assert_int_equal(s.signers[1].cosign, SG_COSIGN_CONFIRMED);
+    assert_false(s.signers[1].withdraw_agreed);
+    assert_true(s.signers[1].dirty);
+    assert_int_equal(apply_at(&s, &author, now + 180, w, &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_DRAFT);
+    assert_int_equal(out.to, SG_DRAFT);
+    assert_int_equal(out.n_agreed, 1);
+    assert_int_equal(out.agreed[0], D_AUTHOR);
+    assert_non_null(strstr(out.note, "1/2 位代表同意撤回"));
+    assert_int_equal(s.closed_at, 0);
+    /* the author is counted once: asking again is refused, not a second vote */
+    refused_at(&s, &author, now + 200, w, YY_CONFLICT, "withdrawal_already_agreed");
+    assert_int_equal(s.status, SG_DRAFT);
+    /* the co-signer's new agreement completes it */
+    assert_int_equal(apply_at(&s, &cosigner, now + 240, w, &out, NULL), YY_OK);
+    assert_int_equal(s.status, SG_WITHDRAWN);
+    assert_int_equal(out.n_agreed, 1);
+    assert_int_equal(out.agreed[0], D_COSIGNER);
+    assert_non_null(strstr(out.note, "2/2 位代表同意撤回"));
+    assert_int_equal(s.closed_at, now + 240);
+}
+
 static void test_the_author_edits_a_draft(void **state)
 {
     (void)state;
@@ -1143,6 +1190,7 @@ int main(void)
         cmocka_unit_test(test_the_author_edits_a_draft),
         cmocka_unit_test(test_withdrawal_needs_only_confirmed_signers),
         cmocka_unit_test(test_withdrawal_completes_when_the_missing_signer_leaves),
+        cmocka_unit_test(test_withdrawal_agreement_ends_when_the_cosign_changes),
     };
     return cmocka_run_group_tests(tests, setup_calendar, teardown_calendar);
 }
