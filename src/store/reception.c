@@ -2,6 +2,7 @@
  * Portable SQL only: $n placeholders, no engine-specific functions. */
 #include "store/reception.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/timeutil.h"
@@ -548,14 +549,23 @@ enum yy_err store_reception_days_of_deputy(struct db *db, struct arena *a,
     *n = 0;
     struct ids stations = {0};
     {
+        /* the stations where the deputy may be on duty: the rota now, a
+         * duty set for a day, or the rota of an earlier version that still
+         * governs the days announced before a change (migration 13: its rota
+         * is the ids comma-separated); each day is checked below */
+        char in_rota[32];
+        snprintf(in_rota, sizeof(in_rota), "%%,%lld,%%", (long long)deputy_id);
         PREP(st, db,
              "SELECT station_id FROM reception_rota WHERE deputy_id = $1"
              " UNION SELECT station_id FROM reception_duty WHERE deputy_id = $1"
-             " AND day >= $2 AND day <= $3 ORDER BY 1",
+             " AND day >= $2 AND day <= $3"
+             " UNION SELECT station_id FROM reception_schedule_versions"
+             " WHERE ',' || rota || ',' LIKE $4 ORDER BY 1",
              e);
         db_bind_int(st, 1, deputy_id);
         db_bind_int(st, 2, from_day);
         db_bind_int(st, 3, to_day);
+        db_bind_text(st, 4, in_rota);
         enum yy_err rc = ids_rows(a, st, &stations, e);
         if (rc != YY_OK)
             return rc;

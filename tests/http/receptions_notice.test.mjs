@@ -215,3 +215,36 @@ test('a change 2 days before a booked reception day leaves that day as it was', 
   remind(at(9, 13, 10));
   assert.equal(dutyNotices(stA).length, 1);
 });
+
+test('a deputy taken off the rota by a change keeps the duty days announced before it', async () => {
+  // a third station, first schedule on 1 September with dep1 alone on the rota
+  let stC;
+  await withServerAt(at(9, 1, 9), async (srv) => {
+    const admin = await srv.login('admin');
+    const street = await srv.login('street');
+    const c = await srv.post('/api/v1/stations', { kind: 'reception_room', name: '接待日公告测试丙站',
+      street_id: street.user.roles[0].scope_id, address: '丙站地址', lat: 30.58, lon: 114.28 }, admin);
+    assert.equal(c.status, 201, c.text);
+    stC = c.body.id;
+    const p = await put(srv, sched(stC), { ...FIFTEENTH, rota_deputy_ids: [dep1] }, street);
+    assert.equal(p.status, 200, p.text);
+  });
+  // 13 September: the rota becomes dep2 alone, from the 17th on
+  await withServerAt(at(9, 13, 9), async (srv) => {
+    const street = await srv.login('street');
+    const p = await put(srv, sched(stC), { ...FIFTEENTH, rota_deputy_ids: [dep2] }, street);
+    assert.equal(p.status, 200, p.text);
+    assert.equal(p.body.effective_from, '2026-09-17');
+    const d = await srv.get(day(stC, '2026-09-15'));
+    assert.deepEqual(d.body.deputies.map((x) => x.id), [dep1]);
+    // the deputy's own list has the announced day at this station; October's is dep2's
+    const mine = (dep) => srv.get(`/api/v1/deputies/${dep}/reception-days?from=2026-09-13&to=2026-10-31`)
+      .then((r) => { assert.equal(r.status, 200, r.text); return r.body.items.filter((x) => x.station_id === stC).map((x) => x.date); });
+    assert.deepEqual(await mine(dep1), ['2026-09-15']);
+    assert.deepEqual(await mine(dep2), ['2026-10-15']);
+    // and so has the deputy's calendar feed
+    const ics = await srv.request('GET', `/api/v1/deputies/${dep1}/activities.ics`);
+    assert.equal(ics.status, 200, ics.text);
+    assert.match(ics.text.replace(/\r\n[ \t]/g, ''), new RegExp(`UID:reception-${stC}-20260915@youyue`));
+  });
+});
