@@ -209,3 +209,17 @@ test('the parameters are checked as for the rest of the dashboard', async () => 
   isError(await srv.get('/api/v1/stats?from=2026-02-30'), 400, 'invalid_date', 'from');
   isError(await srv.get('/api/v1/stats?from=2026-12-01&to=2026-01-01'), 400, 'invalid_range', 'from');
 });
+
+test('concerns raised at reception days are counted in the period they were raised', async () => {
+  const raised = async (from, to) =>
+    (await stats(`?from=${from}&to=${to}`)).body.receptions.concerns_raised.raised;
+  const [y0, d0] = [await raised('2026-01-01', '2026-12-31'), await raised('2025-12-01', '2025-12-31')];
+  const id = await concern(stA, 'reception');
+  assert.equal(await raised('2026-01-01', '2026-12-31'), y0 + 1);
+  assert.equal(await raised('2025-12-01', '2025-12-31'), d0);
+  // the same concern, raised last December instead
+  sql(srv, `UPDATE concerns SET created_at = ${Date.parse('2025-12-10T10:00:00+08:00') / 1000} WHERE id = ${id}`);
+  assert.equal(await raised('2026-01-01', '2026-12-31'), y0);
+  assert.equal(await raised('2025-12-01', '2025-12-31'), d0 + 1);
+  assert.equal(await raised('2025-12-11', '2025-12-31'), d0, 'not before the day it was raised');
+});
