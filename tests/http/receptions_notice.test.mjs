@@ -5,7 +5,10 @@
 // places, the deputy on duty, the booking); the same change made 10 days
 // before moves it and reports the booking it leaves behind, with a notice in
 // the office's and the station staff's inboxes.  The sweep (`youyue remind`)
-// tells each deputy on duty 3 days before, once.  The clock is pinned with
+// tells each deputy on duty 3 days before, once.  The rule's other branches:
+// a second change before the first took effect replaces it, and the window
+// follows the setting (10 days: a change 5 days before leaves the day; 1 day:
+// a change 2 days before moves it).  The clock is pinned with
 // YOUYUE_NOW, one server (or sweep) per date, on one database; both backends.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -247,4 +250,115 @@ test('a deputy taken off the rota by a change keeps the duty days announced befo
     assert.equal(ics.status, 200, ics.text);
     assert.match(ics.text.replace(/\r\n[ \t]/g, ''), new RegExp(`UID:reception-${stC}-20260915@youyue`));
   });
+});
+
+// The other branches of the notice rule, each on a station of its own whose
+// first schedule (the 15th) is made on 1 September.
+/** The day number (days since 1970-01-01) of a 2026 civil date, as stored. */
+const dayNo = (m, d) => Date.UTC(2026, m - 1, d) / 86400000;
+/** A new station with FIFTEENTH as its first schedule, made on 1 September. */
+async function stationWithFifteenth(name) {
+  return withServerAt(at(9, 1, 9), async (srv) => {
+    const admin = await srv.login('admin');
+    const street = await srv.login('street');
+    const c = await srv.post('/api/v1/stations', { kind: 'reception_room', name,
+      street_id: street.user.roles[0].scope_id, address: `${name}地址`, lat: 30.58, lon: 114.28 }, admin);
+    assert.equal(c.status, 201, c.text);
+    const p = await put(srv, sched(c.body.id), { ...FIFTEENTH, rota_deputy_ids: [dep1] }, street);
+    assert.equal(p.status, 200, p.text);
+    assert.equal(p.body.effective_from, '2026-09-01');
+    return c.body.id;
+  });
+}
+/** The station's reception days from..to (dates) as the list gives them. */
+async function daysOf(srv, st, from, to) {
+  const r = await srv.get(`/api/v1/stations/${st}/reception-days?from=${from}&to=${to}`);
+  assert.equal(r.status, 200, r.text);
+  return r.body.items.map((x) => [x.date, x.starts_at.slice(11, 16)]);
+}
+/** The kept versions of a station's schedule: effective_from|day|start_minute. */
+const versionsOf = (st) => sql(
+  `SELECT effective_from, day, start_minute FROM reception_schedule_versions WHERE station_id = ${st}` +
+  ' ORDER BY effective_from').split('\n').filter(Boolean);
+/** Runs fn with settings.activity_notice_days at days; puts the value back after. */
+async function withNoticeDays(days, fn) {
+  const was = sql("SELECT value FROM settings WHERE key = 'activity_notice_days'");
+  assert.equal(was, '3');
+  sql(`UPDATE settings SET value = '${days}' WHERE key = 'activity_notice_days'`);
+  try {
+    return await fn();
+  } finally {
+    sql(`UPDATE settings SET value = '${was}' WHERE key = 'activity_notice_days'`);
+  }
+}
+
+test('a second change before the first took effect replaces it', async () => {
+  const st = await stationWithFifteenth('接待日公告测试丁站');
+  // Saturday 5 September: the 16th from the 9th on; then, the same day, the
+  // 17th, 10:00-12:00 instead, also from the 9th on
+  await withServerAt(at(9, 5, 9), async (srv) => {
+    const street = await srv.login('street');
+    const first = await put(srv, sched(st), { ...SIXTEENTH, rota_deputy_ids: [dep1] }, street);
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.body.effective_from, '2026-09-09');
+    assert.deepEqual(await daysOf(srv, st, '2026-09-05', '2026-09-30'), [['2026-09-16', '14:00']]);
+    const second = await put(srv, sched(st),
+      { ...FIFTEENTH, day: 17, start: '10:00', end: '12:00', rota_deputy_ids: [dep1] }, street);
+    assert.equal(second.status, 200, second.text);
+    assert.equal(second.body.effective_from, '2026-09-09');
+    // the days follow the second change: nothing is left of the 16th
+    assert.deepEqual(await daysOf(srv, st, '2026-09-05', '2026-09-30'), [['2026-09-17', '10:00']]);
+    isError(await srv.get(day(st, '2026-09-16')), 404, 'not_a_reception_day');
+    const g = await srv.get(sched(st));
+    assert.equal(g.body.day, 17);
+    assert.equal(g.body.effective_from, '2026-09-09');
+  });
+  // kept: the first schedule alone (for the days before the 9th); no row
+  // for the pending version the second change replaced
+  assert.deepEqual(versionsOf(st), ['0|15|540']);
+  // the next day (6 September, the first change's days not begun yet): a
+  // third change applies from the 10th; the second change's version keeps
+  // the one day between (the 9th), the first schedule the days before
+  await withServerAt(at(9, 6, 9), async (srv) => {
+    const street = await srv.login('street');
+    const third = await put(srv, sched(st), { ...FIFTEENTH, day: 18, rota_deputy_ids: [dep1] }, street);
+    assert.equal(third.status, 200, third.text);
+    assert.equal(third.body.effective_from, '2026-09-10');
+    assert.deepEqual(await daysOf(srv, st, '2026-09-06', '2026-09-30'), [['2026-09-18', '09:00']]);
+  });
+  assert.deepEqual(versionsOf(st), ['0|15|540', `${dayNo(9, 9)}|17|600`]);
+});
+
+test('a longer notice period (activity_notice_days 10): a change 5 days before leaves the day as announced', async () => {
+  const st = await stationWithFifteenth('接待日公告测试戊站');
+  await withNoticeDays(10, () => withServerAt(at(9, 10, 9), async (srv) => {
+    // Thursday 10 September: the 15th is within 10 + 10 days, so it stays
+    const street = await srv.login('street');
+    const r = await put(srv, sched(st), { ...SIXTEENTH, rota_deputy_ids: [dep1] }, street);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.effective_from, '2026-09-21');
+    assert.deepEqual(await daysOf(srv, st, '2026-09-10', '2026-10-31'),
+      [['2026-09-15', '09:00'], ['2026-10-16', '14:00']]);
+    isError(await srv.get(day(st, '2026-09-16')), 404, 'not_a_reception_day');
+  }));
+  assert.deepEqual(versionsOf(st), ['0|15|540']);
+  assert.equal(sql(`SELECT effective_from FROM reception_schedules WHERE station_id = ${st}`),
+    String(dayNo(9, 21)));
+});
+
+test('a shorter notice period (activity_notice_days 1): a change 2 days before moves the day', async () => {
+  const st = await stationWithFifteenth('接待日公告测试己站');
+  await withNoticeDays(1, () => withServerAt(at(9, 13, 9), async (srv) => {
+    // Sunday 13 September: the 15th is after 13 + 1 days, so it moves to the 16th
+    const street = await srv.login('street');
+    const r = await put(srv, sched(st), { ...SIXTEENTH, rota_deputy_ids: [dep1] }, street);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.effective_from, '2026-09-15');
+    assert.deepEqual(await daysOf(srv, st, '2026-09-13', '2026-10-31'),
+      [['2026-09-16', '14:00'], ['2026-10-16', '14:00']]);
+    isError(await srv.get(day(st, '2026-09-15')), 404, 'not_a_reception_day');
+  }));
+  assert.deepEqual(versionsOf(st), ['0|15|540']);
+  assert.equal(sql(`SELECT effective_from FROM reception_schedules WHERE station_id = ${st}`),
+    String(dayNo(9, 15)));
 });

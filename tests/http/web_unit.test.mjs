@@ -255,24 +255,46 @@ test('home: 本单位清单 — this year\'s and last year\'s 交办清单 and �
 });
 
 test('home: the unit\'s open lead assignments counted by due state, as the rows show them', async () => {
-  const late = await driveTo(ctx, 'in_handling', { create: { title: '期限测试 超期' } });
-  sql(srv, `UPDATE assignments SET due_at = ${at('2026-09-20T23:59') + 59} WHERE suggestion_id = ${late.id}`);
-  const today = await driveTo(ctx, 'assigned', { create: { title: '期限测试 今天' } });
-  sql(srv, `UPDATE assignments SET due_at = ${at('2026-09-28T23:59') + 59} WHERE suggestion_id = ${today.id}`);
-  await driveTo(ctx, 'assigned', { create: { title: '期限测试 期限内' } });
+  // today is Monday 28 September 2026; one row seeded in each due state,
+  // each found below by its title with the label its due date calls for
+  const seeded = [
+    // due 20 September: 8 days past
+    ['期限测试 超期', 'in_handling', '2026-09-20', '<span class="overdue">已超期 8 天</span>'],
+    // due today
+    ['期限测试 今天', 'assigned', '2026-09-28', '<span class="overdue">今天到期</span>'],
+    // due Wednesday 30 September: 29 and 30 September are the working days
+    // left (at most due_soon_working_days, 10), 国庆 starts on 1 October
+    ['期限测试 即将', 'assigned', '2026-09-30', '<span class="left">剩 2 个工作日</span>'],
+    // due 31 December: 94 calendar days, far more than 10 working days
+    ['期限测试 期限内', 'assigned', '2026-12-31', '<span class="left">剩 94 天</span>'],
+  ];
+  for (const [title, state, due] of seeded) {
+    const s = await driveTo(ctx, state, { create: { title } });
+    sql(srv, `UPDATE assignments SET due_at = ${at(`${due}T23:59`) + 59} WHERE suggestion_id = ${s.id}`);
+  }
   const r = await page('/unit/', 'unit');
   isPage(r);
   const m = r.text.match(/<h2 id="due-heading">待答复的主办件（(\d+)）<\/h2>\s*<ul class="counts">\n<li><span class="count">(\d+)<\/span> 已超期<\/li>\n<li><span class="count">(\d+)<\/span> 今天到期<\/li>\n<li><span class="count">(\d+)<\/span> 即将到期<\/li>\n<li><span class="count">(\d+)<\/span> 期限内<\/li>/);
   assert.ok(m, 'the due-state counts');
   const [total, overdue, dueToday, soon, inTime] = m.slice(1).map(Number);
   const rows = r.text.slice(r.text.indexOf('<nav class="unit-jump"'), r.text.indexOf('id="lists-heading"'));
-  const n = (re) => (rows.match(re) || []).length;
   assert.ok(!/另有 \d+ 件/.test(rows), 'every row is on the page');
+  // each seeded row by its title: its due date and the label of its state
+  const items = rows.split('<li').slice(1);
+  for (const [title, , due, label] of seeded) {
+    const mine = items.filter((x) => x.includes(`>${title}</a>`));
+    assert.equal(mine.length, 1, title);
+    assert.ok(mine[0].includes(`答复期限 <strong>${due}</strong>`), `${title}: ${mine[0]}`);
+    const labels = mine[0].match(/<span class="(?:overdue|left)">[^<]*<\/span>/g);
+    assert.deepEqual(labels, [label], title);
+  }
+  // the counts: as the rows show them, and each seeded state counted
+  const n = (re) => (rows.match(re) || []).length;
   assert.equal(overdue, n(/<span class="overdue">已超期 \d+ 天<\/span>/g));
   assert.equal(dueToday, n(/<span class="overdue">今天到期<\/span>/g));
   assert.equal(soon, n(/<span class="left">剩 \d+ 个工作日<\/span>/g));
   assert.equal(inTime, n(/<span class="left">剩 \d+ 天<\/span>/g));
-  assert.ok(overdue >= 1 && dueToday >= 1 && inTime >= 1, `${overdue} ${dueToday} ${inTime}`);
+  assert.ok(overdue >= 1 && dueToday >= 1 && soon >= 1 && inTime >= 1, `${overdue} ${dueToday} ${soon} ${inTime}`);
   assert.equal(total, overdue + dueToday + soon + inTime);
   assert.match(r.text, new RegExp(`${overdue} 件已超期`), 'the same figure as the lead line');
 });
