@@ -76,6 +76,28 @@ enum yy_err store_reception_plan_get(struct db *db, struct arena *a, int64_t sta
     return rc;
 }
 
+/* $1..$16 of a schedule row, in PLAN_COLS order: the station and the rule
+ * (the upsert of reception_schedules and a kept version alike). */
+static void bind_plan(struct db_stmt *st, const struct reception_plan *p)
+{
+    db_bind_int(st, 1, p->station_id);
+    db_bind_text(st, 2, rc_day_kind_name(p->s.day_kind));
+    db_bind_int(st, 3, p->s.day);
+    db_bind_int(st, 4, p->s.nth);
+    db_bind_int(st, 5, p->s.weekday);
+    db_bind_text(st, 6, rc_months_name(p->s.months));
+    db_bind_int(st, 7, p->s.month_mask);
+    db_bind_int(st, 8, p->s.start_minute);
+    db_bind_int(st, 9, p->s.end_minute);
+    db_bind_int(st, 10, p->s.slot_minutes);
+    db_bind_int(st, 11, p->s.places);
+    db_bind_text(st, 12, rc_day_off_name(p->s.day_off));
+    db_bind_text(st, 13, rc_missing_day_name(p->s.missing_day));
+    db_bind_int(st, 14, p->per_day);
+    db_bind_int(st, 15, p->rota_from);
+    db_bind_int(st, 16, p->active ? 1 : 0);
+}
+
 enum yy_err store_reception_plan_put_tx(struct db *db, const struct reception_plan *p, int64_t now,
                                         struct yy_error *e)
 {
@@ -93,22 +115,7 @@ enum yy_err store_reception_plan_put_tx(struct db *db, const struct reception_pl
              " rota_per_day = $14, rota_from = $15, active = $16, updated_at = $17,"
              " effective_from = $18",
              e);
-        db_bind_int(st, 1, p->station_id);
-        db_bind_text(st, 2, rc_day_kind_name(p->s.day_kind));
-        db_bind_int(st, 3, p->s.day);
-        db_bind_int(st, 4, p->s.nth);
-        db_bind_int(st, 5, p->s.weekday);
-        db_bind_text(st, 6, rc_months_name(p->s.months));
-        db_bind_int(st, 7, p->s.month_mask);
-        db_bind_int(st, 8, p->s.start_minute);
-        db_bind_int(st, 9, p->s.end_minute);
-        db_bind_int(st, 10, p->s.slot_minutes);
-        db_bind_int(st, 11, p->s.places);
-        db_bind_text(st, 12, rc_day_off_name(p->s.day_off));
-        db_bind_text(st, 13, rc_missing_day_name(p->s.missing_day));
-        db_bind_int(st, 14, p->per_day);
-        db_bind_int(st, 15, p->rota_from);
-        db_bind_int(st, 16, p->active ? 1 : 0);
+        bind_plan(st, p);
         db_bind_int(st, 17, now);
         db_bind_int(st, 18, p->effective_from);
         if ((rc = sql_run(st, e)) != YY_OK)
@@ -241,22 +248,7 @@ static enum yy_err version_keep(struct db *db, struct arena *a, const struct rec
          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
          " $18, $19, $20)",
          e);
-    db_bind_int(st, 1, p->station_id);
-    db_bind_text(st, 2, rc_day_kind_name(p->s.day_kind));
-    db_bind_int(st, 3, p->s.day);
-    db_bind_int(st, 4, p->s.nth);
-    db_bind_int(st, 5, p->s.weekday);
-    db_bind_text(st, 6, rc_months_name(p->s.months));
-    db_bind_int(st, 7, p->s.month_mask);
-    db_bind_int(st, 8, p->s.start_minute);
-    db_bind_int(st, 9, p->s.end_minute);
-    db_bind_int(st, 10, p->s.slot_minutes);
-    db_bind_int(st, 11, p->s.places);
-    db_bind_text(st, 12, rc_day_off_name(p->s.day_off));
-    db_bind_text(st, 13, rc_missing_day_name(p->s.missing_day));
-    db_bind_int(st, 14, p->per_day);
-    db_bind_int(st, 15, p->rota_from);
-    db_bind_int(st, 16, p->active ? 1 : 0);
+    bind_plan(st, p);
     db_bind_int(st, 17, p->created_at);
     db_bind_int(st, 18, p->updated_at);
     db_bind_int(st, 19, p->effective_from);
